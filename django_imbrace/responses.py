@@ -48,7 +48,7 @@ def rate_limited_response(
 def login_required_response(request: HttpRequest) -> HttpResponse:
     """Send an anonymous caller to sign in: a redirect with ``next``, or a 401 JSON body."""
     login_url = resolve_url(settings.LOGIN_URL)
-    if wants_json(request) or request.method not in ("GET", "HEAD"):
+    if wants_json(request):
         body = {
             "error": {"code": "login_required", "message": _("Please sign in again.")},
             "login_url": login_url,
