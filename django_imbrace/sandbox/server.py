@@ -24,6 +24,7 @@ class SandboxRequestHandler(BaseHTTPRequestHandler):
     """Turns HTTP into :class:`Request` values for :class:`SandboxApp` and back."""
 
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go out in two writes
     server: SandboxHTTPServer
 
     def _dispatch(self) -> None:
