@@ -9,7 +9,6 @@ from django.http import HttpRequest
 
 from .models import ImbraceIdentity
 
-
 if TYPE_CHECKING:
     _ModelAdmin = admin.ModelAdmin[ImbraceIdentity]
 else:

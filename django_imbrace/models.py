@@ -11,7 +11,7 @@ class ImbraceIdentity(models.Model):
     """One Imbrace account (by its stable public user id) owns one local user.
 
     Users are always found through ``imbrace_user_id``, never by e-mail: addresses
-    change, and case-insensitive e-mail matching is unsafe (``"mıke".upper()``).
+    change, and case-insensitive e-mail matching is unsafe (``"m\\u0131ke".upper() == "MIKE"``).
     """
 
     user = models.OneToOneField(
