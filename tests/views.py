@@ -1,12 +1,75 @@
-"""Small views the tests drive through the middleware (sync and async)."""
+"""Small views the tests drive through the middleware (sync and async).
+
+They are written exactly as a user of the app would write them: the middleware, not
+the view, answers for gateway failures and missing sign-ins.
+"""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.urls import URLPattern
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import URLPattern, path
+from django.views.decorators.csrf import csrf_exempt
 
-urlpatterns: list[URLPattern] = []
+from django_imbrace.middleware import ImbraceHttpRequest
 
 
 def home(request: HttpRequest) -> HttpResponse:
     return HttpResponse("home")
+
+
+def untouched(request: HttpRequest) -> HttpResponse:
+    """Never touches ``request.imbrace``."""
+    return HttpResponse("untouched")
+
+
+def boards(request: ImbraceHttpRequest) -> JsonResponse:
+    """Sync: the signed-in user's (or the API key's) boards."""
+    return JsonResponse({"boards": [b["name"] for b in request.imbrace.boards.list()["data"]]})
+
+
+def me(request: ImbraceHttpRequest) -> JsonResponse:
+    """Sync JSON view: who the gateway thinks the credential belongs to."""
+    return JsonResponse({"email": request.imbrace.platform.get_me()["email"]})
+
+
+async def ame(request: ImbraceHttpRequest) -> JsonResponse:
+    """Async twin of :func:`me`."""
+    profile = await request.aimbrace.platform.get_me()
+    return JsonResponse({"email": profile["email"]})
+
+
+async def aboards(request: ImbraceHttpRequest) -> JsonResponse:
+    """Async twin of :func:`boards`."""
+    listing = await request.aimbrace.boards.list()
+    return JsonResponse({"boards": [b["name"] for b in listing["data"]]})
+
+
+@csrf_exempt
+def send_code(request: ImbraceHttpRequest) -> HttpResponse:
+    """Makes one POST through ``request.imbrace`` (never retried by our transport)."""
+    request.imbrace.request_otp("alice@example.com")
+    return HttpResponse("sent")
+
+
+def me_then_close(request: ImbraceHttpRequest) -> JsonResponse:
+    """Closes its client after the call: the shared pool must survive it."""
+    email = request.imbrace.platform.get_me()["email"]
+    request.imbrace.close()
+    return JsonResponse({"email": email})
+
+
+def sign_in_page(request: ImbraceHttpRequest) -> HttpResponse:
+    """A sign-in page that (wrongly) touches ``request.imbrace``: must not loop."""
+    return HttpResponse(request.imbrace.platform.get_me()["email"])
+
+
+urlpatterns: list[URLPattern] = [
+    path("r/untouched/", untouched, name="untouched"),
+    path("r/boards/", boards, name="boards"),
+    path("r/me/", me, name="me"),
+    path("r/ame/", ame, name="ame"),
+    path("r/aboards/", aboards, name="aboards"),
+    path("r/send-code/", send_code, name="send-code"),
+    path("r/me-then-close/", me_then_close, name="me-then-close"),
+    path("r/sign-in/", sign_in_page, name="sign-in-page"),
+]
