@@ -126,7 +126,14 @@ def _run(args: list[str], env: dict[str, str] | None = None) -> tuple[str, str]:
         assert response.json()["env"] == "sandbox"
     finally:
         process.terminate()
-        rest, errors = process.communicate(timeout=10)
+        # Read through the same buffered pipe as readline() (communicate() would skip
+        # whatever readline() had already buffered).
+        rest = process.stdout.read()
+        assert process.stderr is not None
+        errors = process.stderr.read()
+        process.wait(timeout=10)
+        process.stdout.close()
+        process.stderr.close()
     assert process.returncode == 0, errors
     return first + rest, url
 
