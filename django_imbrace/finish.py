@@ -59,10 +59,16 @@ def messages_for(reason: str, method: str) -> str:
 
 
 def safe_next(request: HttpRequest, value: str | None) -> str:
-    """``value`` when it is a safe redirect target on this site, else ``""``."""
+    """``value`` when it is a safe redirect target on this site, else ``""``.
+
+    Checked with ``url_has_allowed_host_and_scheme`` (this host only, https-only on a
+    secure request); control characters (NUL, tab, newline) anywhere refuse it.
+    """
     if not value or len(value) > 2000:
         return ""
-    value = value.strip()
+    value = value.strip(" ")
+    if any(ord(char) < 32 or ord(char) == 127 for char in value):
+        return ""
     allowed = url_has_allowed_host_and_scheme(
         value, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
