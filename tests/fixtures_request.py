@@ -7,7 +7,6 @@ the session exactly where the sign-in flow stores it.
 
 from __future__ import annotations
 
-import importlib.util
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -78,9 +77,6 @@ def expired(grant: AccessGrant) -> AccessGrant:
 def gateway(sandbox: SandboxGateway, settings: Any) -> SandboxGateway:
     """The per-test sandbox, with ``IMBRACE_GATEWAY`` pointed at it."""
     settings.IMBRACE_GATEWAY = sandbox.url
-    if importlib.util.find_spec("django_imbrace.urls") is None:  # TEMP until the sign-in URLs land
-        settings.ROOT_URLCONF = "tests.views"
-        settings.LOGIN_URL = "/imbrace/login/"
     return sandbox
 
 
