@@ -7,6 +7,7 @@ the session exactly where the sign-in flow stores it.
 
 from __future__ import annotations
 
+import socket
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -71,6 +72,14 @@ def expired(grant: AccessGrant) -> AccessGrant:
     """The same grant, expired a minute ago."""
     past = datetime.now(timezone.utc) - timedelta(minutes=1)
     return AccessGrant(grant.token, grant.organization_id, past, grant.imbrace_user_id)
+
+
+def closed_port_url() -> str:
+    """A local URL nothing listens on (the port was just released)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import socket
 import time
 from typing import Any
 
@@ -12,7 +11,7 @@ import pytest
 from django_imbrace.errors import ImbraceUnavailable
 from django_imbrace.sandbox import Fault, SandboxGateway
 from django_imbrace.session import ACCESS_SESSION_KEY
-from tests.fixtures_request import SignedIn
+from tests.fixtures_request import SignedIn, closed_port_url
 
 UNAVAILABLE_FAULTS = {
     "500": Fault.status(500),
@@ -22,14 +21,6 @@ UNAVAILABLE_FAULTS = {
     "malformed": Fault.malformed(),
     "dropped": Fault.drop(),
 }
-
-
-def closed_port_url() -> str:
-    """A local URL nothing listens on (the port was just released)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    return f"http://127.0.0.1:{port}"
 
 
 @pytest.mark.parametrize("fault", UNAVAILABLE_FAULTS.values(), ids=UNAVAILABLE_FAULTS.keys())
