@@ -1,0 +1,100 @@
+"""The rate-limit grammar, client addresses and counting in the cache."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.test import RequestFactory
+
+from django_imbrace import ratelimit
+from django_imbrace.ratelimit import Rule, blocked, client_ip, hash_key, parse, record
+
+
+@pytest.fixture(autouse=True)
+def _clean() -> Any:
+    cache.clear()
+    ratelimit.clock.reset()
+    yield
+    ratelimit.clock.reset()
+    cache.clear()
+
+
+def test_grammar() -> None:
+    assert parse("20/m/ip,3/m/key") == [Rule(20, 60, "ip"), Rule(3, 60, "key")]
+    assert parse(" 5/5m/key ") == [Rule(5, 300, "key")]
+    assert parse("1/s/ip,2/2h/key,3/d/ip") == [
+        Rule(1, 1, "ip"),
+        Rule(2, 7200, "key"),
+        Rule(3, 86400, "ip"),
+    ]
+    assert parse("") == []
+    for bad in ["20/m", "x/m/ip", "3/w/ip", "3/m/user", "-1/m/ip"]:
+        with pytest.raises(ValueError, match="Bad rate limit"):
+            parse(bad)
+
+
+def _request(remote: str = "192.0.2.1", xff: str | None = None) -> Any:
+    extra = {"REMOTE_ADDR": remote}
+    if xff is not None:
+        extra["HTTP_X_FORWARDED_FOR"] = xff
+    return RequestFactory().get("/", **extra)
+
+
+def test_client_ip_ignores_forwarded_for_by_default() -> None:
+    assert client_ip(_request(xff="203.0.113.9")) == "192.0.2.1"
+
+
+@pytest.mark.parametrize(
+    ("proxies", "xff", "expected"),
+    [
+        (1, "203.0.113.9", "203.0.113.9"),
+        (1, "6.6.6.6, 203.0.113.9", "203.0.113.9"),
+        (2, "6.6.6.6, 203.0.113.9, 10.0.0.1", "203.0.113.9"),
+        (1, "garbage", "192.0.2.1"),
+        (1, "", "192.0.2.1"),
+        (1, "1.2.3.4; DROP", "192.0.2.1"),
+        (3, "203.0.113.9", "192.0.2.1"),
+        (1, "2001:db8:1:2:3:4:5:6", "2001:db8:1:2::/64"),
+        (1, "::ffff:203.0.113.9", "203.0.113.9"),
+    ],
+)
+def test_client_ip_with_trusted_proxies(
+    settings: Any, proxies: int, xff: str, expected: str
+) -> None:
+    settings.IMBRACE_TRUSTED_PROXY_COUNT = proxies
+    assert client_ip(_request(xff=xff)) == expected
+
+
+def test_garbage_remote_addr_is_one_shared_bucket() -> None:
+    assert client_ip(_request(remote="not-an-ip")) == "unknown"
+
+
+def test_email_keys_are_lower_cased_and_hashed() -> None:
+    assert hash_key(" Alice@Example.COM") == hash_key("alice@example.com")
+    assert "alice" not in hash_key("alice@example.com")
+
+
+def test_boundary_and_window(settings: Any) -> None:
+    settings.IMBRACE_RATE_LIMITS = {"login_failed": "3/m/key"}
+    request = _request()
+    for _ in range(3):
+        assert blocked(request, "login_failed", "a@example.com") is None
+        record(request, "login_failed", "a@example.com")
+    wait = blocked(request, "login_failed", "a@example.com")
+    assert wait is not None
+    assert 1 <= wait <= 61
+    assert blocked(request, "login_failed", "b@example.com") is None
+    assert blocked(request, "login_failed") is None  # no key: the key rule does not apply
+    ratelimit.clock.advance(61)
+    assert blocked(request, "login_failed", "a@example.com") is None
+    assert not any("a@example.com" in str(k) for k in getattr(cache, "_cache", {}))
+
+
+def test_limits_off(settings: Any) -> None:
+    settings.IMBRACE_RATE_LIMITS = {}
+    request = _request()
+    for _ in range(50):
+        record(request, "request_code", "a@example.com")
+    assert blocked(request, "request_code", "a@example.com") is None
