@@ -30,8 +30,13 @@ def test_keep_alive_reuses_one_connection(sandbox: SandboxGateway) -> None:
 
 
 def test_every_response_has_a_content_length(sandbox: SandboxGateway) -> None:
-    response = httpx.get(sandbox.url + "/nope")
-    assert response.headers["content-length"] == str(len(response.content))
+    with httpx.Client(base_url=sandbox.url) as client:
+        response = client.get("/nope")
+        assert response.headers["content-length"] == str(len(response.content))
+        head = client.head("/")  # no body, and the connection stays usable
+        assert (head.status_code, head.content) == (404, b"")
+        assert client.delete("/platform/v1/account").json() == {"message": "Not found"}
+    assert sandbox.stats.connections == 1
 
 
 def _access_token(sandbox: SandboxGateway, email: str, org_id: str) -> str:

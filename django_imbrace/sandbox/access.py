@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
+from . import tokens
 from .bodies import access_body
 from .models import SandboxUser, isoformat
 from .state import SandboxState
@@ -85,7 +86,7 @@ def _issue(state: SandboxState, user: SandboxUser, org_id: object) -> Response:
         return DEACTIVATED
     if not isinstance(org_id, str) or org_id not in user.organization_ids:
         return NOT_A_MEMBER
-    access = state.issue_access_token(user, org_id)
+    access = tokens.issue_access_token(state, user, org_id)
     return json_response(200, access_body(state, user, access))
 
 

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from .faults import Fault
 from .models import isoformat
 from .seed import seed_info
+from .tokens import revoke
 from .wire import NOT_FOUND, Request, Response, error, json_response
 
 if TYPE_CHECKING:
@@ -61,7 +62,7 @@ def handle(app: SandboxApp, request: Request) -> Response:
         if not isinstance(token, str) or not token:
             return error(400, "token is required", 1, "token")
         with app.state.lock:
-            return json_response(200, {"revoked": app.state.revoke(token)})
+            return json_response(200, {"revoked": revoke(app.state, token)})
     if (method, action) == ("POST", "reset"):
         try:
             app.reset(str(request.json().get("seed") or "demo"))

@@ -16,6 +16,7 @@ from .models import OutboxMessage, SandboxOrganization, SandboxUser
 from .seed import seed_info
 from .server import SandboxHTTPServer
 from .stats import SandboxStats
+from .tokens import revoke
 
 
 def _copy_user(user: SandboxUser) -> SandboxUser:
@@ -33,7 +34,6 @@ class SandboxGateway:
     def __init__(
         self,
         seed: str = "demo",
-        *,
         host: str = "127.0.0.1",
         port: int = 0,
         print_codes: bool = False,
@@ -204,7 +204,7 @@ class SandboxGateway:
     def revoke(self, token: str) -> None:
         """Reject this ``login_acc_`` / ``acc_`` token or ``api_`` key from now on."""
         with self._app.state.lock:
-            self._app.state.revoke(token)
+            revoke(self._app.state, token)
 
     # -- faults and counters -------------------------------------------------
 

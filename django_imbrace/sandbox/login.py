@@ -7,7 +7,8 @@ from typing import Any
 
 from .bodies import login_access_body
 from .models import SandboxUser
-from .state import OtpLimitExceeded, SandboxState
+from .state import SandboxState
+from .tokens import OtpLimitExceeded, issue_login_token, issue_otp
 from .wire import Request, Response, error, json_response
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
@@ -35,7 +36,7 @@ def otp_request(state: SandboxState, request: Request) -> Response:
     if isinstance(email, Response):
         return email
     try:
-        state.issue_otp(email)
+        issue_otp(state, email)
     except OtpLimitExceeded:
         return OVER_LIMIT
     return json_response(201, {})
@@ -78,7 +79,7 @@ def _login(
         failure = _check_otp(state, user, body["otp"])
     if failure is not None:
         return failure
-    login = state.issue_login_token(user)
+    login = issue_login_token(state, user)
     return json_response(
         200, login_access_body(state, user, login, with_organizations=with_organizations)
     )

@@ -7,12 +7,10 @@ Its methods do NOT take the lock themselves: callers (the HTTP routes and
 
 from __future__ import annotations
 
-import secrets
-import string
 import threading
 import uuid
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from . import boards
 from .clock import SandboxClock
@@ -26,17 +24,6 @@ from .models import (
     SandboxUser,
     new_id,
 )
-
-OTP_ALPHABET = string.ascii_uppercase + string.digits
-OTP_LIFETIME = timedelta(minutes=15)
-OTP_LIMIT = 10
-OTP_LIMIT_WINDOW = timedelta(hours=3)
-LOGIN_TOKEN_LIFETIME = timedelta(hours=3)
-ACCESS_TOKEN_LIFETIME = timedelta(days=30)
-
-
-class OtpLimitExceeded(Exception):
-    """More than :data:`OTP_LIMIT` code requests for one address in the window."""
 
 
 class SandboxState:
@@ -184,46 +171,3 @@ class SandboxState:
         item = boards.new_item(self.boards[board_id], values, self.clock.now())
         self.items[board_id].append(item)
         return item
-
-    # -- codes and tokens --------------------------------------------------
-
-    def issue_otp(self, email: str) -> str:
-        """Send a code to ``email``: the current one while valid, else a new one."""
-        now = self.clock.now()
-        recent = [t for t in self.otp_requests.get(email, []) if now - t < OTP_LIMIT_WINDOW]
-        if len(recent) >= OTP_LIMIT:
-            self.otp_requests[email] = recent
-            raise OtpLimitExceeded(email)
-        self.otp_requests[email] = [*recent, now]
-        record = self.otps.get(email)
-        if record is None or record.expires_at <= now:
-            code = "".join(secrets.choice(OTP_ALPHABET) for _ in range(6))
-            record = OtpRecord(email=email, code=code, expires_at=now + OTP_LIFETIME)
-            self.otps[email] = record
-        self.outbox.append(OutboxMessage(email=email, code=record.code, sent_at=now))
-        if self.print_codes:
-            print(f"[imbrace sandbox] code for {email}: {record.code}", flush=True)
-        return record.code
-
-    def issue_login_token(self, user: SandboxUser) -> LoginToken:
-        """A new ``login_acc_`` token for ``user`` (3 hours)."""
-        token = new_id("login_acc")
-        expires = self.clock.now() + LOGIN_TOKEN_LIFETIME
-        self.login_tokens[token] = LoginToken(token, user.internal_id, expires)
-        return self.login_tokens[token]
-
-    def issue_access_token(self, user: SandboxUser, org_id: str) -> AccessToken:
-        """A new ``acc_`` token for ``user`` in ``org_id`` (30 days)."""
-        now = self.clock.now()
-        token = new_id("acc")
-        self.access_tokens[token] = AccessToken(
-            token, user.internal_id, org_id, now, now + ACCESS_TOKEN_LIFETIME
-        )
-        return self.access_tokens[token]
-
-    def revoke(self, token: str) -> bool:
-        """Forget a ``login_acc_`` / ``acc_`` token or an ``api_`` key; ``True`` if known."""
-        login = self.login_tokens.pop(token, None)
-        access = self.access_tokens.pop(token, None)
-        key = self.api_keys.pop(token, None)
-        return login is not None or access is not None or key is not None
