@@ -17,6 +17,7 @@ Our transports replace that with:
 from __future__ import annotations
 
 import asyncio
+import atexit
 import logging
 import os
 import threading
@@ -86,6 +87,7 @@ class _Pools:
 
 
 pools = _Pools()
+atexit.register(pools.close_sync)
 
 
 class _Attempts:
