@@ -93,3 +93,12 @@ def pending(client: Client) -> dict[str, Any] | None:
 
 def signed_in_user_id(client: Client) -> str | None:
     return client.session.get("_auth_user_id")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_gateway_pool() -> Iterator[None]:
+    """Close the process-wide connection pool when the test session ends."""
+    yield
+    from django_imbrace.client import close_pool
+
+    close_pool()
