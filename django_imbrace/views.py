@@ -15,6 +15,7 @@ from django.contrib.auth import logout as auth_logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
@@ -55,7 +56,7 @@ def _restart(request: HttpRequest, text: str) -> HttpResponse:
     return redirect("django_imbrace:login")
 
 
-EXPIRED = "Your sign-in has expired or is already complete. Please start again."
+EXPIRED = gettext_lazy("Your sign-in has expired or is already complete. Please start again.")
 
 
 @_protected
@@ -123,7 +124,7 @@ def code(request: HttpRequest) -> HttpResponse:
     """Step 2 of the code flow: the code from the e-mail."""
     pending = flows.load(request.session, flows.CODE_STAGE)
     if pending is None:
-        return _restart(request, _(EXPIRED))
+        return _restart(request, str(EXPIRED))
     context: dict[str, Any] = {"pending": pending, "email": pending.email}
     if request.method != "POST":
         context["form"] = CodeForm(initial={"flow": pending.flow_id})
@@ -175,7 +176,7 @@ def resend(request: HttpRequest) -> HttpResponse:
     """E-mail the code again: limited in number and spaced by a cooldown."""
     pending = flows.load(request.session, flows.CODE_STAGE)
     if pending is None:
-        return _restart(request, _(EXPIRED))
+        return _restart(request, str(EXPIRED))
     if pending.resends_left() <= 0:
         messages.error(
             request, _("No more codes can be sent for this sign-in."), fail_silently=True
@@ -211,7 +212,7 @@ def organization(request: HttpRequest) -> HttpResponse:
     """The organization picker (only when the login lists several organizations)."""
     pending = flows.load(request.session, flows.ORGANIZATION_STAGE)
     if pending is None or not pending.login_token:
-        return _restart(request, _(EXPIRED))
+        return _restart(request, str(EXPIRED))
     context: dict[str, Any] = {"pending": pending, "organizations": pending.organizations}
     if request.method != "POST":
         return render(request, TEMPLATES["organization"], context)
