@@ -8,6 +8,7 @@ the session exactly where the sign-in flow stores it.
 from __future__ import annotations
 
 import socket
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -16,7 +17,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from django_imbrace.client import anonymous_client
+from django_imbrace.client import anonymous_client, close_pool
 from django_imbrace.sandbox import SandboxGateway
 from django_imbrace.session import ACCESS_SESSION_KEY, AccessGrant, parse_expiry
 
@@ -113,3 +114,10 @@ def wrap_mode(gateway: SandboxGateway, settings: Any) -> str:
     settings.IMBRACE_MODE = "wrap"
     settings.IMBRACE_API_KEY = key
     return key
+
+
+@pytest.fixture(autouse=True, scope="session")
+def close_imbrace_pool_at_exit() -> Iterator[None]:
+    """Close the process-wide pool after the last test (no ResourceWarning at exit)."""
+    yield
+    close_pool()
