@@ -98,3 +98,13 @@ def test_organization_without_members_list(
     response = password_login(browser, "dan@example.com", "dan-password")
     assert b"does not belong to any organization" in response.content
     assert "exchange" not in requests(gateway_settings)
+
+
+def test_messages_in_vietnamese(browser: Client, gateway_settings: SandboxGateway) -> None:
+    response = browser.post(
+        PASSWORD, {"email": ALICE, "password": "nope"}, headers={"accept-language": "vi"}
+    )
+    assert "Địa chỉ e-mail hoặc mật khẩu không đúng." in response.content.decode()
+    page = browser.get("/imbrace/login/", headers={"accept-language": "vi"}).content.decode()
+    assert "Gửi mã qua e-mail" in page
+    assert 'lang="vi"' in page
