@@ -1,26 +1,17 @@
 """``request.imbrace`` and ``request.aimbrace``: a ready Imbrace client on every request.
 
 Add ``"django_imbrace.middleware.ImbraceMiddleware"`` to ``MIDDLEWARE`` after
-``SessionMiddleware`` and ``AuthenticationMiddleware``. It is sync and async capable.
+``SessionMiddleware`` and ``AuthenticationMiddleware`` (sync and async capable).
 
-* ``request.imbrace`` (sync views): an ``imbrace.ImbraceClient``, built on first touch.
-  In build mode touching it without a signed-in user, or with an expired grant,
-  raises :class:`~django_imbrace.errors.ImbraceLoginRequired`.
+* ``request.imbrace`` (sync views): an ``imbrace.ImbraceClient`` built on first touch.
+  In build mode, touching it with no signed-in user or an expired grant raises
+  :class:`~django_imbrace.errors.ImbraceLoginRequired`.
 * ``request.aimbrace`` (async views): an ``imbrace.AsyncImbraceClient``. Touching it
-  reads nothing; its first call awaits the session and user, then sends. A missing
-  or expired sign-in raises ``ImbraceLoginRequired`` from that first call.
+  reads nothing; its first call awaits the session and user (so the event loop never
+  blocks) and raises ``ImbraceLoginRequired`` there when nobody is signed in.
 
-Neither attribute builds a client, reads the session, queries the database or calls
-the gateway unless the view uses it. What the middleware answers when a call fails:
-
-* ``ImbraceLoginRequired``, or HTTP 401 to a user's token: the token is dropped, the
-  user logged out, :data:`~django_imbrace.request_signals.token_rejected` sent, then a
-  redirect to ``LOGIN_URL`` with ``next`` (HTML) or a 401 JSON body (JSON/XHR);
-* HTTP 403 to a user's token: ``PermissionDenied`` (Django's 403);
-* 401/403 to the API key (wrap mode): an operator error, logged at ERROR, 503 page;
-* unavailable (network, timeout, 5xx, HTML or malformed body): 503 page, or
-  :class:`~django_imbrace.errors.ImbraceUnavailable` with ``IMBRACE_RAISE_UNAVAILABLE``;
-* 429: the "too many attempts" answer. Other 4xx are left to the view.
+A request that never uses them builds no client, reads no session, makes no query
+and no gateway call. How failures are answered: :meth:`ImbraceMiddleware.process_exception`.
 """
 
 from __future__ import annotations
@@ -78,10 +69,15 @@ def _caller(user: Any) -> str:
 
 
 def _mode() -> str:
-    mode = conf.MODE
-    if mode not in (BUILD_MODE, WRAP_MODE):
+    if conf.MODE not in (BUILD_MODE, WRAP_MODE):
         raise ImproperlyConfigured("IMBRACE_MODE must be 'build' or 'wrap' (django_imbrace.E007)")
-    return mode
+    return conf.MODE
+
+
+def _api_key() -> str:
+    if not conf.API_KEY:
+        raise ImproperlyConfigured("IMBRACE_API_KEY is not set (django_imbrace.E001)")
+    return conf.API_KEY
 
 
 def _grant(user: Any, stored: Any, state: _State) -> AccessGrant:
@@ -100,9 +96,8 @@ def _grant(user: Any, stored: Any, state: _State) -> AccessGrant:
 def _sync_client(request: HttpRequest, state: _State) -> imbrace.ImbraceClient:
     user = getattr(request, "user", None)
     if _mode() == WRAP_MODE:
-        client = client_for_api_key(caller=_caller(user))
         state.credential = "api_key"
-        return client
+        return client_for_api_key(_api_key(), caller=_caller(user))
     grant = _grant(user, request.session.get(ACCESS_SESSION_KEY), state)
     client = client_for_token(grant.token, grant.organization_id, caller=_caller(user))
     state.credential = "token"
@@ -116,9 +111,7 @@ async def _acredentials(request: HttpRequest, state: _State, transport: Any) -> 
     transport.caller = _caller(user)
     transport.mode = _mode()
     if transport.mode == WRAP_MODE:
-        if not conf.API_KEY:
-            raise ValueError("No Imbrace API key: set IMBRACE_API_KEY")
-        transport.api_key = conf.API_KEY
+        transport.api_key = _api_key()
         state.credential = "api_key"
         return
     grant = _grant(user, await request.session.aget(ACCESS_SESSION_KEY), state)
@@ -168,8 +161,7 @@ class ImbraceMiddleware:
 
     async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
         self.attach(request)
-        response: HttpResponseBase = await self.get_response(request)
-        return response
+        return await self.get_response(request)  # type: ignore[no-any-return]
 
     @staticmethod
     def attach(request: HttpRequest) -> None:
@@ -180,7 +172,17 @@ class ImbraceMiddleware:
         request.aimbrace = SimpleLazyObject(lambda: _async_client(request, state))  # type: ignore[attr-defined]
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        """Turn a sign-in problem or a gateway failure into the documented answer."""
+        """Answer a sign-in problem or a gateway failure raised by the view.
+
+        * ``ImbraceLoginRequired``, or 401 to the user's token: token dropped, user
+          logged out, ``token_rejected`` sent; redirect to ``LOGIN_URL`` with ``next``
+          (HTML) or 401 JSON with ``login_url`` (JSON/XHR); never a redirect loop.
+        * 403 to the user's token: ``PermissionDenied``. 401/403 to the API key: an
+          operator error, logged at ERROR (without the key), 503.
+        * Unavailable (network, timeout, 5xx, HTML, malformed): 503, or
+          ``ImbraceUnavailable`` raised with ``IMBRACE_RAISE_UNAVAILABLE``.
+        * 429: the "too many attempts" answer. Other errors: left to Django.
+        """
         state: _State = getattr(request, STATE_ATTRIBUTE, None) or _State()
         if isinstance(exception, ImbraceLoginRequired):
             if state.ended:
@@ -218,7 +220,7 @@ class ImbraceMiddleware:
         if state.credential != "token":
             return None  # not our client's credential: the view's own business
         if status == 403:
-            raise PermissionDenied(_("Imbrace does not allow this for your account."))
+            raise PermissionDenied  # signed in, but not allowed: Django's 403
         self._sign_out(request, "rejected")
         return self._login_required(request)
 

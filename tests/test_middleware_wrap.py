@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
 
 from django_imbrace.sandbox import SandboxGateway
@@ -76,3 +77,16 @@ def test_wrap_mode_sends_the_key_even_for_an_imbrace_signed_in_user(
     gateway.reset_stats()
     assert alice.client.get("/r/me/").status_code == 200
     assert [c.value for c in gateway.stats.credentials] == [wrap_mode]
+
+
+@pytest.mark.parametrize(
+    ("mode", "key"), [("wrap", None), ("proxy", "api_x")], ids=["no-key", "unknown-mode"]
+)
+def test_misconfiguration_is_loud_not_silent(
+    gateway: SandboxGateway, settings: Any, mode: str, key: str | None
+) -> None:
+    settings.IMBRACE_MODE = mode
+    settings.IMBRACE_API_KEY = key
+    with pytest.raises(ImproperlyConfigured, match=r"django_imbrace\.E00[17]"):
+        Client().get("/r/me/")
+    assert sum(gateway.stats.requests.values()) == 0
