@@ -1,6 +1,7 @@
 """Fixture modules: one per area, so each can grow without touching the others."""
 
 pytest_plugins = [
+    "django_imbrace.testing",
     "tests.fixtures_sandbox",
     "tests.fixtures_signin",
     "tests.fixtures_request",

@@ -18,11 +18,9 @@ from django_imbrace.sandbox import SandboxGateway
 
 
 @pytest.fixture(scope="session")
-def sandbox_server() -> Iterator[SandboxGateway]:
-    """One sandbox gateway serving on a free port for the whole test session."""
-    gateway = SandboxGateway(seed="demo").start()
-    yield gateway
-    gateway.stop()
+def sandbox_server(imbrace_sandbox: SandboxGateway) -> SandboxGateway:
+    """One sandbox gateway for the whole session: the public plugin's, so it is exercised too."""
+    return imbrace_sandbox
 
 
 @pytest.fixture
