@@ -3,8 +3,10 @@
 A rule is ``COUNT/PERIOD/SCOPE``: ``PERIOD`` is ``s``, ``m``, ``h`` or ``d`` with an
 optional multiplier (``5m``); ``SCOPE`` is ``ip`` (the client address) or ``key`` (the
 e-mail address, lower-cased and hashed: no address is ever stored in the cache).
-Counters are fixed windows in ``IMBRACE_CACHE_ALIAS``; the limits themselves come
-from ``IMBRACE_RATE_LIMITS`` (``{}`` turns them off).
+Counters are fixed windows aligned to the epoch (one atomic ``incr`` per event, safe
+across processes with Redis or Memcached) in ``IMBRACE_CACHE_ALIAS``; a burst that
+straddles a window boundary can reach twice a limit, never more. The limits come from
+``IMBRACE_RATE_LIMITS`` (``{}`` turns them off).
 
 Check with :func:`blocked` before acting, count with :func:`record` afterwards: code
 requests are recorded unless the gateway was unreachable, sign-ins only when they

@@ -4,6 +4,7 @@ rate-limit counters, our clock reset, and small steps that drive the real pages.
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Iterator
 from typing import Any
 
@@ -37,7 +38,7 @@ def gateway_settings(sandbox: SandboxGateway, settings: Any, db: None) -> Iterat
     clock at real time; yields the sandbox."""
     settings.IMBRACE_GATEWAY = sandbox.url
     caches[conf.CACHE_ALIAS].clear()
-    ratelimit.clock.reset()
+    align_clock()
     yield sandbox
     ratelimit.clock.reset()
     caches[conf.CACHE_ALIAS].clear()
@@ -56,6 +57,14 @@ def all_logs(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
     for name in ("imbrace", "django_imbrace", "django", "httpx", "httpcore"):
         caplog.set_level(logging.DEBUG, logger=name)
     return caplog
+
+
+def align_clock() -> None:
+    """Start the test just after an hour boundary of our clock: rate windows are fixed
+    (aligned to the epoch), so no window can roll over in the middle of a test."""
+    ratelimit.clock.reset()
+    now = ratelimit.clock.now()
+    ratelimit.clock.advance(math.floor(now / 3600) * 3600 + 3600 + 0.5 - now)
 
 
 def requests(sandbox: SandboxGateway) -> dict[str, int]:

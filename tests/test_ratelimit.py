@@ -10,12 +10,13 @@ from django.test import RequestFactory
 
 from django_imbrace import ratelimit
 from django_imbrace.ratelimit import Rule, blocked, client_ip, hash_key, parse, record
+from tests.fixtures_signin import align_clock
 
 
 @pytest.fixture(autouse=True)
 def _clean() -> Any:
     cache.clear()
-    ratelimit.clock.reset()
+    align_clock()
     yield
     ratelimit.clock.reset()
     cache.clear()
