@@ -148,3 +148,19 @@ def test_async_revoked_token(sandbox: SandboxGateway, settings: Any) -> None:
             await aclose_pool()
 
     assert async_to_sync(run)() is None
+
+
+def test_identity_admin_is_read_only(gateway_settings: SandboxGateway) -> None:
+    from django.contrib.admin.sites import site
+    from django.test import RequestFactory
+
+    user = authenticate(None, imbrace_access_token=grant_for(ALICE))
+    identity = ImbraceIdentity.objects.get(user=user)
+    request = RequestFactory().get("/")
+    request.user = get_user_model().objects.create_superuser("admin", "a@example.com", "pw")
+    model_admin = site._registry[ImbraceIdentity]
+    assert model_admin.has_view_permission(request, identity)
+    assert not model_admin.has_add_permission(request)
+    assert not model_admin.has_change_permission(request, identity)
+    assert not model_admin.has_delete_permission(request, identity)
+    assert "imbrace_user_id" in model_admin.get_readonly_fields(request, identity)
