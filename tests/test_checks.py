@@ -74,6 +74,11 @@ def test_e004_middleware_before_session_or_auth(settings: Any, order: list[str])
     assert messages[0].hint
 
 
+def test_e003_unimportable_entries_are_not_ours(settings: Any) -> None:
+    settings.MIDDLEWARE = [SESSION, AUTH, "no_such_module.Middleware"]
+    assert ids(checks.check_middleware()) == ["django_imbrace.E003"]
+
+
 def test_e004_accepts_subclasses(settings: Any) -> None:
     settings.MIDDLEWARE = [SESSION, AUTH, "tests.test_checks.CustomMiddleware"]
     assert checks.check_middleware() == []

@@ -86,3 +86,24 @@ def test_a_bad_key_is_reported_but_never_printed(gateway: SandboxGateway, settin
     report, _ = run_failing()
     assert "django_imbrace.E002" in report
     assert "acc_looks-like-a-user-token" not in report
+
+
+def test_warnings_are_reported_without_failing(gateway: SandboxGateway, settings: Any) -> None:
+    settings.SILENCED_SYSTEM_CHECKS = []  # the test settings silence W001 (local-memory cache)
+    report = run()
+    assert "django_imbrace.W001" in report
+    assert "Imbrace check passed." in report
+
+
+def test_a_health_answer_that_is_not_an_object_fails(gateway: SandboxGateway) -> None:
+    gateway.inject("health", Fault.status(200, ["not", "an", "object"]))
+    report, _ = run_failing()
+    assert "health            FAILED: unexpected ValueError" in report
+
+
+def test_a_get_me_answer_that_is_not_an_object_fails(
+    wrap_mode: str, gateway: SandboxGateway
+) -> None:
+    gateway.inject("me", Fault.status(200, "null"))
+    report, _ = run_failing()
+    assert "API key identity  FAILED: unexpected ValueError" in report

@@ -195,6 +195,14 @@ def test_token_refused_with_403_keeps_the_user_signed_in(
     assert ACCESS_SESSION_KEY in alice.client.session
 
 
+def test_a_refused_token_the_view_brought_itself_signs_nobody_out(
+    alice: SignedIn, gateway: SandboxGateway
+) -> None:
+    with pytest.raises(imbrace.AuthError):
+        alice.client.get("/r/foreign-token/")
+    assert ACCESS_SESSION_KEY in alice.client.session
+
+
 @pytest.mark.django_db
 def test_sign_in_page_that_needs_imbrace_never_loops(
     gateway: SandboxGateway, settings: Any

@@ -51,6 +51,17 @@ def test_async_view_sends_the_users_token(alice: SignedIn, gateway: SandboxGatew
     assert isinstance(response.asgi_request.aimbrace, imbrace.AsyncImbraceClient)
 
 
+def test_one_async_client_resolves_its_credential_once(
+    alice: SignedIn, gateway: SandboxGateway
+) -> None:
+    response = in_new_loop(lambda: async_client_for(alice.client).get("/r/aboth/"))
+    assert response.json()["email"] == "alice@example.com"
+    assert [(c.route, c.value) for c in gateway.stats.credentials] == [
+        ("me", alice.token),
+        ("boards", alice.token),
+    ]
+
+
 def test_two_event_loops_in_a_row_never_see_a_closed_loop(
     alice: SignedIn, gateway: SandboxGateway
 ) -> None:

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import URLPattern, path
 from django.views.decorators.csrf import csrf_exempt
 
+from django_imbrace.client import client_for_token
 from django_imbrace.middleware import ImbraceHttpRequest
 
 
@@ -44,6 +45,18 @@ async def aboards(request: ImbraceHttpRequest) -> JsonResponse:
     return JsonResponse({"boards": [b["name"] for b in listing["data"]]})
 
 
+async def aboth(request: ImbraceHttpRequest) -> JsonResponse:
+    """Two calls on one request's async client (credentials resolved once)."""
+    profile = await request.aimbrace.platform.get_me()
+    listing = await request.aimbrace.boards.list()
+    return JsonResponse({"email": profile["email"], "boards": listing["count"]})
+
+
+def foreign_token(request: ImbraceHttpRequest) -> HttpResponse:
+    """Uses a client of its own (not ``request.imbrace``) with a token the gateway refuses."""
+    return HttpResponse(client_for_token("acc_not-issued").platform.get_me()["email"])
+
+
 @csrf_exempt
 def send_code(request: ImbraceHttpRequest) -> HttpResponse:
     """Makes one POST through ``request.imbrace`` (never retried by our transport)."""
@@ -69,6 +82,8 @@ urlpatterns: list[URLPattern] = [
     path("r/me/", me, name="me"),
     path("r/ame/", ame, name="ame"),
     path("r/aboards/", aboards, name="aboards"),
+    path("r/aboth/", aboth, name="aboth"),
+    path("r/foreign-token/", foreign_token, name="foreign-token"),
     path("r/send-code/", send_code, name="send-code"),
     path("r/me-then-close/", me_then_close, name="me-then-close"),
     path("r/sign-in/", sign_in_page, name="sign-in-page"),
