@@ -56,6 +56,7 @@ def test_clients_are_never_shared_but_the_pool_is(alice: SignedIn) -> None:
     assert pools.sync() is pool
 
 
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
 def test_a_forked_child_builds_its_own_pool(alice: SignedIn, gateway: SandboxGateway) -> None:
     close_pool()
     gateway.reset_stats()
