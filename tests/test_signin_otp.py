@@ -305,3 +305,56 @@ def test_pages_without_a_flow_send_back_to_the_start(browser: Client) -> None:
     for url in [CODE, ORGANIZATION]:
         assert browser.get(url)["Location"] == LOGIN
     assert browser.post(RESEND)["Location"] == LOGIN
+
+
+def test_a_newer_sign_in_replaces_an_older_tab(
+    browser: Client, gateway_settings: SandboxGateway
+) -> None:
+    ask_code(browser, ALICE)
+    old_flow = pending(browser)["flow_id"]
+    ratelimit.clock.advance(1)
+    ask_code(browser, ALICE)
+    code = gateway_settings.last_code(ALICE)
+    response = browser.post(CODE, {"code": code, "flow": old_flow})
+    assert response["Location"] == LOGIN
+    assert "authenticate" not in requests(gateway_settings)
+
+
+def test_invalid_email_sends_nothing(browser: Client, gateway_settings: SandboxGateway) -> None:
+    for typed in ["", "nope", "a@b", "m\u0131ke@example.com", "x" * 300 + "@example.com"]:
+        response = ask_code(browser, typed)
+        assert response.status_code == 200
+        assert response.context["form"].errors
+    assert requests(gateway_settings) == {}
+
+
+def test_resend_during_an_outage_or_over_the_limit(
+    browser: Client, gateway_settings: SandboxGateway, settings: object
+) -> None:
+    from django_imbrace.sandbox import Fault
+
+    settings.IMBRACE_RATE_LIMITS = {"request_code": "2/h/key"}  # type: ignore[attr-defined]
+    ask_code(browser, ALICE)
+    ratelimit.clock.advance(60)
+    gateway_settings.inject("otp_request", Fault.status(500), times=1)
+    response = browser.post(RESEND)
+    assert response.status_code == 503
+    assert b"alice@example.com" in response.content
+    assert pending(browser)["resends"] == 0
+    assert browser.post(RESEND).status_code == 302  # the outage was not counted
+    assert pending(browser)["resends"] == 1
+    ratelimit.clock.advance(60)
+    assert browser.post(RESEND).status_code == 429
+
+
+def test_login_token_expired_before_the_organization_was_chosen(
+    browser: Client, gateway_settings: SandboxGateway
+) -> None:
+    code_login(browser, gateway_settings, BOB)
+    gateway_settings.advance(3 * 3600 + 1)
+    acme = gateway_settings.user(BOB).organization_ids[0]
+    response = browser.post(ORGANIZATION, {"organization": acme})
+    assert response.status_code == 200
+    assert b"Your sign-in has expired. Please start again." in response.content
+    assert stored_grant(browser) is None
+    assert pending(browser) is None
