@@ -10,6 +10,8 @@ from django.shortcuts import render
 
 from django_imbrace.conf import WRAP_MODE, conf
 
+ACCOUNT_URL = "{}/platform/v1/account"
+
 
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "example/home.html", {"wrap_mode": conf.MODE == WRAP_MODE})
@@ -19,8 +21,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """The organization's boards. Build mode needs a signed-in user; wrap mode uses the key."""
     if conf.MODE != WRAP_MODE and not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    account: dict[str, Any] = request.imbrace.account.get()  # type: ignore[attr-defined]
-    boards: dict[str, Any] = request.imbrace.boards.list(limit=100)  # type: ignore[attr-defined]
+    client = request.imbrace  # type: ignore[attr-defined]
+    # The SDK's typed ``account.get()`` drops ``organization_name``; ask the same endpoint
+    # through the client's own transport (same credential, pool and time budget).
+    account: dict[str, Any] = client.http.request("GET", ACCOUNT_URL.format(conf.GATEWAY)).json()
+    boards: dict[str, Any] = client.boards.list(limit=100)
     context = {
         "account": account,
         "boards": boards.get("data", []),
