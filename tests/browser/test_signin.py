@@ -96,6 +96,8 @@ def test_wrong_code_shows_the_error(page: Page, site: SiteHandle, shot: Shot) ->
         "That code is not correct. Check the e-mail and try again."
     )
     shot("1-wrong-code")
+    page.set_viewport_size({"width": 390, "height": 800})
+    shot("2-wrong-code-phone")
 
     enter_code(page, right)  # the flow survives one wrong code
     expect(page).to_have_url(site("/dashboard/"))
