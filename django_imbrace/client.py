@@ -41,7 +41,7 @@ __all__ = [
 _NO_CREDENTIAL_YET = "login_pending"
 
 
-def _constructor_with_transport(cls: type, module: types.ModuleType, transport: type) -> Any:
+def _constructor_with_transport(cls: Any, module: types.ModuleType, transport: type) -> Any:
     """The SDK's own ``__init__``, whose ``HttpTransport`` name resolves to ``transport``.
 
     Nothing global is patched and no SDK wiring is copied: the SDK builds every
@@ -65,7 +65,7 @@ _async_init: Callable[..., None] = _constructor_with_transport(
 )
 
 
-def _build(cls: type, init: Callable[..., None], caller: str, mode: str, **kwargs: Any) -> Any:
+def _build(cls: Any, init: Callable[..., None], caller: str, mode: str, **kwargs: Any) -> Any:
     client = cls.__new__(cls)
     init(client, gateway=conf.GATEWAY, timeout=conf.TIMEOUT, **kwargs)
     client.http.caller = caller

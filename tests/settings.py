@@ -1,4 +1,4 @@
-"""Settings for the test suite: SQLite and a local-memory cache unless the environment says otherwise.
+"""Test settings: SQLite and a local-memory cache unless the environment says otherwise.
 
 CI runs the suite a second time with ``DATABASE_URL`` (PostgreSQL) and ``CACHE_URL`` (Redis).
 """

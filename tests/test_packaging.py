@@ -1,4 +1,4 @@
-"""The wheel ships what the app needs at run time: templates, translations, static files, py.typed."""
+"""The wheel ships what the app needs at run time: templates, translations, static, py.typed."""
 
 from __future__ import annotations
 

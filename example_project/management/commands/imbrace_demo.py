@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from django_imbrace.conf import conf
 from django_imbrace.sandbox import SandboxGateway
 
 
@@ -46,4 +47,4 @@ class Command(BaseCommand):
             state = "" if user["active"] else "  [deactivated]"
             self.stdout.write(f"  {user['email']:<22} {user['password']:<16} {orgs}{state}")
         self.stdout.write("One-time codes are printed here as they are 'sent'.")
-        self.stdout.write(f"Mode: {settings.IMBRACE_MODE}. Open http://{addrport}/")
+        self.stdout.write(f"Mode: {conf.MODE}. Open http://{addrport}/")
