@@ -66,6 +66,14 @@ def missing_browser() -> str | None:
     return None
 
 
+def skip_without_browser() -> None:
+    """Call at the top of a browser test module: skips the whole module (one line in the
+    report) when the browser is missing, unless ``CI`` is set."""
+    problem = missing_browser()
+    if problem and not in_ci():
+        pytest.skip(f"browser tests skipped: {problem}; {ENABLE_HINT}", allow_module_level=True)
+
+
 @pytest.fixture(scope="module")
 def chromium() -> Iterator[Browser]:
     """One headless Chromium per test module (each test gets its own context).
