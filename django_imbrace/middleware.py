@@ -35,7 +35,6 @@ from django.utils.translation import gettext as _
 from .client import anonymous_aclient, client_for_api_key, client_for_token
 from .conf import BUILD_MODE, WRAP_MODE, conf
 from .errors import Failure, ImbraceLoginRequired, ImbraceUnavailable, classify
-from .request_signals import token_rejected
 from .responses import (
     login_required_response,
     rate_limited_response,
@@ -43,6 +42,7 @@ from .responses import (
     wants_json,
 )
 from .session import ACCESS_SESSION_KEY, AccessGrant
+from .signals import token_rejected
 
 logger = logging.getLogger("django_imbrace")
 

@@ -7,6 +7,14 @@
 ``imbrace_login_failed``
     After a sign-in attempt was refused. Arguments: ``request``, ``email`` (as typed,
     normalised), ``method``, ``reason`` (one of :data:`FAILURE_REASONS`).
+
+``token_rejected``
+    A signed-in user's Imbrace access ended while a request used it, after the token
+    was removed from the session and the user logged out. Sent by
+    :class:`~django_imbrace.middleware.ImbraceMiddleware` with ``request``, ``user``
+    (the user who was signed in; ``request.user`` is anonymous by now) and ``reason``:
+    ``"rejected"`` (the gateway answered 401 to the token) or ``"expired"`` (the
+    stored grant was past its ``expires_at``; no call was made).
 """
 
 from __future__ import annotations
@@ -30,4 +38,4 @@ FAILURE_REASONS = (
 imbrace_login_succeeded = Signal()
 imbrace_login_failed = Signal()
 
-# Sent by other parts of the app (keep the names stable):
+token_rejected = Signal()

@@ -15,9 +15,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils.functional import empty
 
-from django_imbrace.request_signals import token_rejected
 from django_imbrace.sandbox import Fault, SandboxGateway
 from django_imbrace.session import ACCESS_SESSION_KEY
+from django_imbrace.signals import token_rejected
 from tests.fixtures_request import SignedIn, expired, write_grant
 
 JSON = {"accept": "application/json"}
