@@ -15,6 +15,7 @@ from django.contrib.staticfiles import finders
 from django.test import AsyncClient, Client
 
 from django_imbrace.sandbox import Fault, SandboxGateway
+from django_imbrace.session import ACCESS_SESSION_KEY
 from django_imbrace.testing import sign_in
 
 ALICE = "alice@example.com"
@@ -109,6 +110,18 @@ def test_dashboard_when_imbrace_is_down(site: SandboxGateway) -> None:
     response = client.get("/dashboard/")
     assert response.status_code == 503
     assert "Imbrace is unavailable" in response.content.decode()
+
+
+def test_dashboard_after_the_token_is_revoked(site: SandboxGateway) -> None:
+    """The organization-name call goes through the SDK's transport: a 401 there is
+    answered like any other (signed out, back to the sign-in page with ``next``)."""
+    client = Client()
+    sign_in(client, site, ALICE)
+    site.revoke(client.session[ACCESS_SESSION_KEY]["token"])
+    response = client.get("/dashboard/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/imbrace/login/?next=/dashboard/")
+    assert client.get("/dashboard/")["Location"] == "/imbrace/login/?next=/dashboard/"
 
 
 def test_async_api_me_for_a_signed_in_user(site: SandboxGateway) -> None:
