@@ -4,6 +4,9 @@ Order matters (DESIGN decision 5): the login token leaves the session before it 
 exchanged (single use, at most one exchange per login), the user is authenticated
 through Django's backends, ``login()`` cycles (or flushes) the session, and only then
 is the ``acc_`` token stored, with the session expiring no later than the token.
+
+:func:`continue_after_login` and :func:`exchange_and_login` return an
+:class:`~django_imbrace.outcomes.Outcome`; the pages and the JSON API render it.
 """
 
 from __future__ import annotations
@@ -15,15 +18,17 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import authenticate, login
 from django.db import DatabaseError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import redirect, render, resolve_url
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from . import flow as flows
+from . import outcomes
 from .conf import conf
 from .errors import ImbraceUnavailable, classify
 from .forms import EmailForm, PasswordForm
+from .outcomes import Outcome
 from .responses import rate_limited_response, unavailable_response, wants_json
 from .session import store_grant
 from .signals import imbrace_login_failed, imbrace_login_succeeded
@@ -48,6 +53,11 @@ def messages_for(reason: str, method: str) -> str:
         "not_a_member": _("Your Imbrace account is not a member of this organization."),
         "no_organization": _("Your Imbrace account does not belong to any organization."),
         "expired": _("Your sign-in has expired. Please start again."),
+        "too_many_codes": _("Too many wrong codes. Please ask for a new code."),
+        outcomes.NO_PENDING: _(
+            "Your sign-in has expired or is already complete. Please start again."
+        ),
+        outcomes.REPLACED: _("This sign-in was replaced by a newer one. Please start again."),
         UNAVAILABLE: _("We could not reach Imbrace just now. Please try again in a moment."),
     }
     generic = (
@@ -116,10 +126,8 @@ def form_failure(
     return response
 
 
-def _ended(request: HttpRequest, pending: flows.PendingSignIn, reason: str) -> HttpResponse:
-    """The sign-in is over without success: back to the start page, e-mail kept."""
-    failed(request, pending.email, pending.method, reason)
-    flows.discard(request.session)
+def ended_page(request: HttpRequest, pending: flows.PendingSignIn, reason: str) -> HttpResponse:
+    """The page for an :data:`~.outcomes.ENDED` sign-in: the start page, e-mail kept."""
     form_class = PasswordForm if pending.method == "password" else EmailForm
     context: dict[str, Any] = {
         "form": form_class(initial={"email": pending.email}),
@@ -129,46 +137,53 @@ def _ended(request: HttpRequest, pending: flows.PendingSignIn, reason: str) -> H
     return form_failure(request, "login", context, reason)
 
 
+def end(request: HttpRequest, pending: flows.PendingSignIn, reason: str) -> Outcome:
+    """The sign-in is over without success: announced, and the flow discarded."""
+    failed(request, pending.email, pending.method, reason)
+    flows.discard(request.session)
+    return Outcome(outcomes.ENDED, pending=pending, reason=reason)
+
+
 def continue_after_login(
     request: HttpRequest, pending: flows.PendingSignIn, access: LoginAccess
-) -> HttpResponse:
+) -> Outcome:
     """After a good code or password: pick the organization, or exchange at once."""
     organizations = access.organizations
     forced = conf.ORGANIZATION_ID
     if forced:
         if not any(org.id == forced for org in organizations):
-            return _ended(request, pending, "not_a_member")
+            return end(request, pending, "not_a_member")
         return exchange_and_login(request, pending, access.token, forced)
     if not organizations:
-        return _ended(request, pending, "no_organization")
+        return end(request, pending, "no_organization")
     if len(organizations) == 1:
         return exchange_and_login(request, pending, access.token, organizations[0].id)
     pending.stage = flows.ORGANIZATION_STAGE
     pending.organizations = organizations
     pending.login_token = access.token
     flows.save(request.session, pending)
-    return redirect("django_imbrace:organization")
+    return Outcome(outcomes.ORGANIZATION, pending=pending)
 
 
 def exchange_and_login(
     request: HttpRequest, pending: flows.PendingSignIn, login_token: str, org_id: str
-) -> HttpResponse:
+) -> Outcome:
     """Exchange once, authenticate through the backends, ``login()``, then store the grant."""
     flows.discard(request.session)
     try:
         grant = exchange(login_token, org_id, pending.method)
         user = authenticate(request, imbrace_access_token=grant)
     except SignInFailed as exc:
-        return _ended(request, pending, exc.reason)
+        return end(request, pending, exc.reason)
     except DatabaseError:
         logger.exception("imbrace sign-in: database error")
-        return _ended(request, pending, UNAVAILABLE)
+        return end(request, pending, UNAVAILABLE)
     except Exception as exc:
         if classify(exc) is None:
             raise
-        return _ended(request, pending, UNAVAILABLE)
+        return end(request, pending, UNAVAILABLE)
     if user is None:
-        return _ended(request, pending, "inactive_user")
+        return end(request, pending, "inactive_user")
     login(request, user)
     identity = getattr(user, "imbrace_identity", None)
     user_id = identity.imbrace_user_id if identity is not None else ""
@@ -180,4 +195,4 @@ def exchange_and_login(
         organization_id=org_id,
         method=pending.method,
     )
-    return HttpResponseRedirect(target_url(request, pending.next_url))
+    return Outcome(outcomes.SIGNED_IN, pending=pending, user=user)

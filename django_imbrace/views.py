@@ -1,8 +1,9 @@
 """The sign-in pages: start (code or password), code, organization, resend, sign-out.
 
 Every view is ``csrf_protect``-ed, ``never_cache`` and hides POSTed secrets from error
-reports (``sensitive_post_parameters``). Pending state lives in :mod:`.flow`; the
-finishing steps (exchange, ``login()``, storing the grant) in :mod:`.finish`.
+reports (``sensitive_post_parameters``). The steps themselves live in :mod:`.steps`
+and :mod:`.finish` (shared with the JSON API); these views validate the forms and
+render each step's :class:`~django_imbrace.outcomes.Outcome` as a page or a redirect.
 """
 
 from __future__ import annotations
@@ -22,27 +23,11 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import flow as flows
-from . import ratelimit
-from .finish import (
-    TEMPLATES,
-    continue_after_login,
-    exchange_and_login,
-    failed,
-    form_failure,
-    safe_next,
-    target_url,
-)
+from . import outcomes, steps
+from .finish import TEMPLATES, ended_page, form_failure, messages_for, safe_next, target_url
 from .forms import CodeForm, EmailForm, OrganizationForm, PasswordForm
-from .ratelimit import LOGIN_FAILED, REQUEST_CODE
+from .outcomes import Outcome
 from .responses import rate_limited_response
-from .signin import (
-    RATE_LIMITED,
-    UNAVAILABLE,
-    SignInFailed,
-    login_with_code,
-    login_with_password,
-    request_code,
-)
 
 View = Callable[..., HttpResponse]
 
@@ -59,6 +44,21 @@ def _restart(request: HttpRequest, text: str) -> HttpResponse:
 EXPIRED = gettext_lazy("Your sign-in has expired or is already complete. Please start again.")
 
 
+def _page(request: HttpRequest, outcome: Outcome) -> HttpResponse:
+    """The page or redirect for the outcomes every step shares."""
+    pending = outcome.pending
+    if outcome.kind == outcomes.RATE_LIMITED:
+        return rate_limited_response(request, retry_after=outcome.retry_after)
+    if outcome.kind == outcomes.RESTART:
+        return _restart(request, messages_for(outcome.reason, "otp"))
+    if outcome.kind == outcomes.ORGANIZATION:
+        return redirect("django_imbrace:organization")
+    assert pending is not None
+    if outcome.kind == outcomes.ENDED:
+        return ended_page(request, pending, outcome.reason)
+    return HttpResponseRedirect(target_url(request, pending.next_url))
+
+
 @_protected
 @require_http_methods(["GET", "POST"])
 def start(request: HttpRequest) -> HttpResponse:
@@ -71,22 +71,12 @@ def start(request: HttpRequest) -> HttpResponse:
     form = context["form"] = EmailForm(request.POST)
     if not form.is_valid():
         return render(request, TEMPLATES["login"], context)
-    email = form.cleaned_data["email"]
-    wait = ratelimit.blocked(request, REQUEST_CODE, email)
-    if wait:
-        failed(request, email, "otp", RATE_LIMITED)
-        return rate_limited_response(request, retry_after=wait)
-    try:
-        request_code(email)
-    except SignInFailed as exc:
-        if exc.reason != UNAVAILABLE:
-            ratelimit.record(request, REQUEST_CODE, email)
-        failed(request, email, "otp", exc.reason)
-        return form_failure(request, "login", context, exc.reason)
-    ratelimit.record(request, REQUEST_CODE, email)
-    pending = flows.PendingSignIn.start(email, "otp", flows.CODE_STAGE, next_url)
-    flows.save(request.session, pending)
-    return redirect("django_imbrace:code")
+    outcome = steps.ask_for_code(request, form.cleaned_data["email"], next_url)
+    if outcome.kind == outcomes.REFUSED:
+        return form_failure(request, "login", context, outcome.reason)
+    if outcome.kind == outcomes.CODE_SENT:
+        return redirect("django_imbrace:code")
+    return _page(request, outcome)
 
 
 @_protected
@@ -102,20 +92,11 @@ def password(request: HttpRequest) -> HttpResponse:
     form = context["form"] = PasswordForm(request.POST)
     if not form.is_valid():
         return render(request, TEMPLATES["login"], context)
-    email = form.cleaned_data["email"]
-    wait = ratelimit.blocked(request, LOGIN_FAILED, email)
-    if wait:
-        failed(request, email, "password", RATE_LIMITED)
-        return rate_limited_response(request, retry_after=wait)
-    try:
-        access = login_with_password(email, form.cleaned_data["password"])
-    except SignInFailed as exc:
-        if exc.reason not in (UNAVAILABLE, RATE_LIMITED):
-            ratelimit.record(request, LOGIN_FAILED, email)
-        failed(request, email, "password", exc.reason)
-        return form_failure(request, "login", context, exc.reason)
-    pending = flows.PendingSignIn.start(email, "password", flows.ORGANIZATION_STAGE, next_url)
-    return continue_after_login(request, pending, access)
+    data = form.cleaned_data
+    outcome = steps.sign_in_with_password(request, data["email"], data["password"], next_url)
+    if outcome.kind == outcomes.REFUSED:
+        return form_failure(request, "login", context, outcome.reason)
+    return _page(request, outcome)
 
 
 @_protected
@@ -130,44 +111,18 @@ def code(request: HttpRequest) -> HttpResponse:
         context["form"] = CodeForm(initial={"flow": pending.flow_id})
         return render(request, TEMPLATES["code"], context)
     form = context["form"] = CodeForm(request.POST)
-    if request.POST.get("flow") not in (None, "", pending.flow_id):
-        return _restart(request, _("This sign-in was replaced by a newer one. Please start again."))
-    wait = ratelimit.blocked(request, LOGIN_FAILED, pending.email)
-    if wait:
-        failed(request, pending.email, "otp", RATE_LIMITED)
-        return rate_limited_response(request, retry_after=wait)
+    refused = steps.check_code_attempt(request, pending, request.POST.get("flow"))
+    if refused is not None:
+        return _page(request, refused)
     if not form.is_valid():
         return render(request, TEMPLATES["code"], context)
-    try:
-        access = login_with_code(pending.email, form.cleaned_data["code"])
-    except SignInFailed as exc:
-        return _code_refused(request, pending, form, context, exc.reason)
-    pending.stage = flows.ORGANIZATION_STAGE
-    return continue_after_login(request, pending, access)
-
-
-def _code_refused(
-    request: HttpRequest,
-    pending: flows.PendingSignIn,
-    form: CodeForm,
-    context: dict[str, Any],
-    reason: str,
-) -> HttpResponse:
-    failed(request, pending.email, "otp", reason)
-    if reason in (UNAVAILABLE, RATE_LIMITED):
-        return form_failure(request, "code", context, reason)
-    if reason == "expired_code":
-        flows.discard(request.session)
-        return _restart(request, _("That code has expired. Please ask for a new one."))
-    ratelimit.record(request, LOGIN_FAILED, pending.email)
-    pending.attempts += 1
-    if pending.attempts_left() <= 0:
-        flows.discard(request.session)
-        failed(request, pending.email, "otp", "too_many_codes")
-        return _restart(request, _("Too many wrong codes. Please ask for a new code."))
-    flows.save(request.session, pending)
-    form.add_error("code", _("That code is not correct. Check the e-mail and try again."))
-    return render(request, TEMPLATES["code"], context)
+    outcome = steps.verify_code(request, pending, form.cleaned_data["code"])
+    if outcome.kind == outcomes.REFUSED:
+        return form_failure(request, "code", context, outcome.reason)
+    if outcome.kind == outcomes.WRONG_CODE:
+        form.add_error("code", messages_for("invalid_code", "otp"))
+        return render(request, TEMPLATES["code"], context)
+    return _page(request, outcome)
 
 
 @_protected
@@ -177,32 +132,21 @@ def resend(request: HttpRequest) -> HttpResponse:
     pending = flows.load(request.session, flows.CODE_STAGE)
     if pending is None:
         return _restart(request, str(EXPIRED))
-    if pending.resends_left() <= 0:
+    outcome = steps.resend_code(request, pending)
+    if outcome.kind == outcomes.NO_MORE_RESENDS:
         messages.error(
             request, _("No more codes can be sent for this sign-in."), fail_silently=True
         )
-        return redirect("django_imbrace:code")
-    wait = pending.resend_wait()
-    if wait:
+    elif outcome.kind == outcomes.RESEND_WAIT:
         text = _("Please wait %(seconds)d seconds before asking for another code.")
-        messages.info(request, text % {"seconds": wait}, fail_silently=True)
-        return redirect("django_imbrace:code")
-    limited = ratelimit.blocked(request, REQUEST_CODE, pending.email)
-    if limited:
-        return rate_limited_response(request, retry_after=limited)
-    try:
-        request_code(pending.email)
-    except SignInFailed as exc:
-        if exc.reason != UNAVAILABLE:
-            ratelimit.record(request, REQUEST_CODE, pending.email)
+        messages.info(request, text % {"seconds": outcome.retry_after}, fail_silently=True)
+    elif outcome.kind == outcomes.REFUSED:
         context = {"pending": pending, "email": pending.email, "form": CodeForm()}
-        return form_failure(request, "code", context, exc.reason)
-    ratelimit.record(request, REQUEST_CODE, pending.email)
-    pending.resends += 1
-    pending.attempts = 0
-    pending.code_sent_at = ratelimit.clock.now()
-    flows.save(request.session, pending)
-    messages.success(request, _("We sent the code again."), fail_silently=True)
+        return form_failure(request, "code", context, outcome.reason)
+    elif outcome.kind == outcomes.CODE_SENT:
+        messages.success(request, _("We sent the code again."), fail_silently=True)
+    else:
+        return _page(request, outcome)
     return redirect("django_imbrace:code")
 
 
@@ -217,13 +161,12 @@ def organization(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return render(request, TEMPLATES["organization"], context)
     form = OrganizationForm(request.POST)
-    chosen = pending.organization(form.data.get("organization", "")) if form.is_valid() else None
-    if chosen is None:
-        failed(request, pending.email, pending.method, "not_a_member")
+    org_id = form.data.get("organization") if form.is_valid() else None
+    outcome = steps.choose_organization(request, pending, org_id)
+    if outcome.kind == outcomes.NOT_LISTED:
         context["error"] = _("Choose one of the organizations listed.")
         return render(request, TEMPLATES["organization"], context, status=400)
-    token = flows.take_login_token(request.session, pending)
-    return exchange_and_login(request, pending, token, chosen.id)
+    return _page(request, outcome)
 
 
 @csrf_protect
