@@ -27,8 +27,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "example_project",  # before django_imbrace: its templates override ours
     "django_imbrace",
-    "example_project",
 ]
 
 MIDDLEWARE = [
