@@ -75,13 +75,20 @@ class PasswordForm(forms.Form):
     )
 
 
+class CodeInput(forms.TextInput):
+    """A text input that never writes the typed code back into the page (DESIGN 7)."""
+
+    def format_value(self, value: Any) -> str | None:
+        return None
+
+
 class CodeForm(forms.Form):
     """The code from the e-mail (see :func:`normalise_code`)."""
 
     code = forms.CharField(
         label=_("Code from the e-mail"),
         max_length=64,
-        widget=forms.TextInput(
+        widget=CodeInput(
             attrs={
                 "autocomplete": "one-time-code",
                 "inputmode": "text",

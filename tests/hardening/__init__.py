@@ -1,0 +1,1 @@
+"""Issue 7: faults, abuse, properties, several processes, secret hygiene (see RELIABILITY.md)."""
