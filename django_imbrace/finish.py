@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from . import flow as flows
 from . import outcomes
 from .conf import conf
-from .errors import ImbraceUnavailable, classify
+from .errors import Failure, ImbraceUnavailable, classify
 from .forms import EmailForm, PasswordForm
 from .outcomes import Outcome
 from .responses import rate_limited_response, unavailable_response, wants_json
@@ -179,9 +179,11 @@ def exchange_and_login(
         logger.exception("imbrace sign-in: database error")
         return end(request, pending, UNAVAILABLE)
     except Exception as exc:
-        if classify(exc) is None:
+        failure = classify(exc)
+        if failure is None:
             raise
-        return end(request, pending, UNAVAILABLE)
+        reason = RATE_LIMITED if failure is Failure.RATE_LIMITED else UNAVAILABLE
+        return end(request, pending, reason)
     if user is None:
         return end(request, pending, "inactive_user")
     login(request, user)
