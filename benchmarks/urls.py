@@ -1,3 +1,4 @@
+import httpx
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import include, path
 
@@ -34,4 +35,20 @@ def naive_me(request: HttpRequest) -> JsonResponse:
         return JsonResponse(client.platform.get_me())
 
 
-urlpatterns.append(path("naive-me/", naive_me))
+_shared_http = httpx.Client()
+
+
+def raw_me(request: HttpRequest) -> JsonResponse:
+    """The floor inside Django: the same GET with one shared ``httpx.Client``, no SDK."""
+    from django.conf import settings
+
+    from django_imbrace.session import ACCESS_SESSION_KEY
+
+    request.user.pk  # noqa: B018  (the user check request.imbrace makes)
+    grant = request.session[ACCESS_SESSION_KEY]
+    headers = {"x-access-token": grant["token"], "x-organization-id": grant["organization_id"]}
+    url = f"{settings.IMBRACE_GATEWAY}/platform/v1/users/_me"
+    return JsonResponse(_shared_http.get(url, headers=headers).json())
+
+
+urlpatterns += [path("naive-me/", naive_me), path("raw-me/", raw_me)]
