@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -15,4 +15,5 @@ urlpatterns = [
     path("login/code/resend/", views.resend, name="resend"),
     path("login/organization/", views.organization, name="organization"),
     path("logout/", views.logout, name="logout"),
+    path("api/", include("django_imbrace.api.urls")),
 ]

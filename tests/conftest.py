@@ -5,4 +5,5 @@ pytest_plugins = [
     "tests.fixtures_sandbox",
     "tests.fixtures_signin",
     "tests.fixtures_request",
+    "tests.fixtures_api",
 ]
