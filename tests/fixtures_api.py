@@ -141,7 +141,11 @@ def _pattern(value: Any, rule: Any, schema: dict[str, Any], where: str) -> None:
 
 def _format(value: Any, rule: Any, schema: dict[str, Any], where: str) -> None:
     if isinstance(value, str) and rule == "date-time":
-        assert datetime.fromisoformat(value).tzinfo is not None, f"{where}: not a date-time"
+        try:
+            aware = datetime.fromisoformat(value).tzinfo is not None
+        except ValueError:
+            aware = False
+        assert aware, f"{where}: {value!r} is not a date-time with an offset"
     elif isinstance(value, str) and rule == "email":
         assert "@" in value, f"{where}: not an e-mail address"
 
