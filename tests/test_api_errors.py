@@ -215,3 +215,24 @@ def test_sign_out(api: Api, gateway_settings: SandboxGateway) -> None:
     replay.client.cookies["sessionid"] = old
     assert replay.get("me").status_code == 401
     assert api.post("signout").status_code == 204  # nobody signed in: still fine
+
+
+def test_resend_refused_by_the_gateway(api: Api, gateway_settings: SandboxGateway) -> None:
+    api.post("request-code", {"email": ALICE})
+    ratelimit.clock.advance(60)
+    gateway_settings.inject("otp_request", Fault.status(400, {"code": 40000, "message": "No"}))
+    answer = api.post("resend-code")
+    assert answer.status_code == 400
+    assert answer.json()["signin"]["resends_left"] == 2
+
+
+def test_gateway_429_while_choosing_the_organization(
+    api: Api, gateway_settings: SandboxGateway
+) -> None:
+    body = sign_in_with_code(api, gateway_settings, BOB).json()
+    gateway_settings.inject("exchange", Fault.status(429))
+    answer = api.post("organization", {"organization": body["organizations"][0]["id"]})
+    assert answer.status_code == 429
+    assert answer["Retry-After"] == "60"
+    assert answer.json()["signin"] == {"stage": "none"}
+    assert stored_grant(api.client) is None
