@@ -17,6 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate, login
+from django.contrib.auth.models import AnonymousUser
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render, resolve_url
@@ -186,7 +187,13 @@ def exchange_and_login(
         return end(request, pending, reason)
     if user is None:
         return end(request, pending, "inactive_user")
-    login(request, user)
+    try:
+        login(request, user)  # also saves last_login: a database error leaves no half session
+    except DatabaseError:
+        logger.exception("imbrace sign-in: database error")
+        request.session.flush()
+        request.user = AnonymousUser()
+        return end(request, pending, UNAVAILABLE)
     identity = getattr(user, "imbrace_identity", None)
     user_id = identity.imbrace_user_id if identity is not None else ""
     store_grant(request, dataclasses.replace(grant, imbrace_user_id=user_id))

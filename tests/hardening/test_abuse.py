@@ -509,3 +509,23 @@ def test_database_error_creating_the_local_user(
     assert_nothing_stored(browser)
     assert get_user_model().objects.count() == 0
     assert ImbraceIdentity.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_database_error_during_login_leaves_no_half_session(hard: SandboxGateway) -> None:
+    """``login()`` writes ``last_login``: when that UPDATE fails, the sign-in answers 503
+    and the session holds neither a user nor a grant (not a 500 with ``_auth_user_id``)."""
+    assert password_login(Client(), ALICE).status_code == 302  # the local user exists
+
+    def wrapper(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        if re.match(r'\s*UPDATE "?auth_user"? SET "?last_login', sql, re.IGNORECASE):
+            raise OperationalError("refused by the test")
+        return execute(sql, params, many, context)
+
+    browser = Client()
+    with connection.execute_wrapper(wrapper):
+        response = password_login(browser, ALICE)
+    assert response.status_code == 503
+    assert b"We could not reach Imbrace just now." in response.content
+    assert_nothing_stored(browser)
+    assert browser.get("/r/me/").status_code == 302
