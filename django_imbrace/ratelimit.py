@@ -29,7 +29,7 @@ from .conf import conf
 REQUEST_CODE = "request_code"
 LOGIN_FAILED = "login_failed"
 
-_RULE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])\s*/\s*(ip|key)\s*$")
+_RULE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])\s*/\s*(ip|key)\s*$", re.ASCII)
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
@@ -67,7 +67,7 @@ def parse(spec: str) -> list[Rule]:
     rules = []
     for part in filter(None, (p.strip() for p in spec.split(","))):
         match = _RULE.match(part)
-        if match is None:
+        if match is None or (match.group(2) and int(match.group(2)) == 0):  # "0m": no period
             raise ValueError(f"Bad rate limit {part!r}: expected COUNT/PERIOD/ip|key")
         count, multiplier, unit, scope = match.groups()
         rules.append(Rule(int(count), int(multiplier or 1) * _UNITS[unit], scope))
