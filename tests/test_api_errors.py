@@ -236,3 +236,15 @@ def test_gateway_429_while_choosing_the_organization(
     assert answer["Retry-After"] == "60"
     assert answer.json()["signin"] == {"stage": "none"}
     assert stored_grant(api.client) is None
+
+
+def test_messages_follow_the_request_language(api: Api, gateway_settings: SandboxGateway) -> None:
+    answer = api.get("me", **{"Accept-Language": "vi"})
+    assert answer.json()["error"] == {"code": "login_required", "message": "Bạn chưa đăng nhập."}
+    refused = api.client.post(
+        url("password"),
+        data={"email": "x"},
+        content_type="application/json",
+        headers={"X-CSRFToken": api.csrf_token(), "Accept-Language": "vi"},
+    )
+    assert refused.json()["error"]["message"] == "Vui lòng sửa các trường được nêu."
