@@ -102,6 +102,10 @@ def test_two_organizations_then_a_choice(api: Api, gateway_settings: SandboxGate
     assert refused.json()["error"]["code"] == "not_a_member"
     assert "organization" in refused.json()["error"]["fields"]
     assert refused.json()["signin"]["stage"] == "organization"
+    for bad in ({}, {"organization": ""}, {"organization": ["x"]}, {"organization": "x" * 192}):
+        invalid = api.post("organization", bad)
+        assert invalid.status_code == 400
+        assert list(invalid.json()["error"]["fields"]) == ["organization"]
     globex = next(o["id"] for o in body["organizations"] if o["name"] == "Globex")
     done = api.post("organization", {"organization": globex})
     assert done.status_code == 200

@@ -52,8 +52,19 @@ class Boards(APIView):
         return Response({"posted": True})
 
 
+class Broken(APIView):
+    """Fails with an error that is none of Imbrace's business."""
+
+    authentication_classes = [ImbraceSessionAuthentication]
+    renderer_classes = [JSONRenderer]
+
+    def get(self, request: ImbraceRequest) -> Response:
+        raise LookupError("a bug in the view")
+
+
 urlpatterns = [
     path("drf/boards/", Boards.as_view()),
+    path("drf/broken/", Broken.as_view()),
     path("imbrace/", include("django_imbrace.urls")),
 ]
 
@@ -197,3 +208,8 @@ def test_without_the_handler_the_middleware_answers(
     response = client.get("/drf/boards/", headers={"Accept": "application/json"})
     assert response.status_code == 503
     assert response.json()["error"]["code"] == "unavailable"
+
+
+def test_other_exceptions_are_left_alone(alice: Client) -> None:
+    with pytest.raises(LookupError):
+        alice.get("/drf/broken/")
