@@ -25,7 +25,8 @@ import imbrace.async_client
 import imbrace.client
 
 from .conf import conf
-from .transport import AsyncPooledTransport, PooledTransport, pools
+from .pools import pools
+from .transport import AsyncPooledTransport, PooledTransport
 
 __all__ = [
     "aclient_for_api_key",

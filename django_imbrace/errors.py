@@ -66,7 +66,7 @@ def classify(exc: BaseException) -> Failure | None:
     """Sort an exception from an SDK call; ``None`` when it is not a gateway failure."""
     if isinstance(exc, imbrace.AuthError):
         return Failure.UNAUTHORIZED
-    if isinstance(exc, imbrace.NetworkError | MalformedResponse | json.JSONDecodeError):
+    if isinstance(exc, imbrace.NetworkError | MalformedResponse):
         return Failure.UNAVAILABLE
     if isinstance(exc, imbrace.ApiError):
         status = getattr(exc, "status_code", 0) or 0

@@ -72,27 +72,23 @@ def _session(request: HttpRequest) -> SessionBase:
     return request.session
 
 
-def store_grant(request: HttpRequest, grant: AccessGrant) -> None:
-    """Keep the grant; the session ends no later than the token. Call after ``login()``."""
-    session = _session(request)
+def keep_grant(session: SessionBase, grant: AccessGrant) -> None:
+    """Write ``grant`` into ``session``, ending the session no later than the token.
+
+    The site's own policy stays when it is stricter: a session that would end before
+    the token (a short ``SESSION_COOKIE_AGE``) keeps its expiry.
+    """
     session[ACCESS_SESSION_KEY] = grant.to_session()
-    session.set_expiry(grant.expires_at)
+    if session.get_expiry_date() > grant.expires_at:
+        session.set_expiry(grant.expires_at)
 
 
-async def astore_grant(request: HttpRequest, grant: AccessGrant) -> None:
-    """Async twin of :func:`store_grant`."""
-    session = _session(request)
-    await session.aset(ACCESS_SESSION_KEY, grant.to_session())
-    await session.aset_expiry(grant.expires_at)
+def store_grant(request: HttpRequest, grant: AccessGrant) -> None:
+    """Keep the grant in the request's session (:func:`keep_grant`); call after ``login()``."""
+    keep_grant(_session(request), grant)
 
 
 def load_grant(request: HttpRequest) -> AccessGrant | None:
     """The stored grant, or ``None`` when there is none or it has expired."""
     grant = AccessGrant.from_session(_session(request).get(ACCESS_SESSION_KEY))
-    return None if grant is None or grant.is_expired() else grant
-
-
-async def aload_grant(request: HttpRequest) -> AccessGrant | None:
-    """Async twin of :func:`load_grant`."""
-    grant = AccessGrant.from_session(await _session(request).aget(ACCESS_SESSION_KEY))
     return None if grant is None or grant.is_expired() else grant

@@ -66,6 +66,10 @@ def _reason(exc: BaseException, method: str) -> str | None:
 def _call(method: str, call: Callable[[], T]) -> T:
     try:
         return call()
+    except (AttributeError, TypeError, KeyError):
+        # The SDK itself reads the answer (``res.get(...)``): a JSON body of the wrong
+        # shape (a list, say) breaks it before we see it. Malformed, so unavailable.
+        raise SignInFailed(UNAVAILABLE) from None
     except Exception as exc:
         reason = _reason(exc, method)
         if reason is None:

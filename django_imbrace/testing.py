@@ -27,7 +27,7 @@ from django.test import override_settings
 
 from .client import anonymous_client
 from .sandbox import SandboxGateway
-from .session import ACCESS_SESSION_KEY, AccessGrant, parse_expiry
+from .session import AccessGrant, keep_grant, parse_expiry
 
 BACKEND = "django_imbrace.backends.ImbraceBackend"
 
@@ -69,8 +69,7 @@ def sign_in(
     session = client.session
     identity = getattr(user, "imbrace_identity", None)
     user_id = identity.imbrace_user_id if identity is not None else ""
-    session[ACCESS_SESSION_KEY] = replace(grant, imbrace_user_id=user_id).to_session()
-    session.set_expiry(expires_at)
+    keep_grant(session, replace(grant, imbrace_user_id=user_id))
     session.save()
     return user
 

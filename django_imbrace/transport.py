@@ -1,93 +1,43 @@
-"""The connection pools and the time-bounded sender behind every SDK client we build.
+"""The time-bounded sender behind every SDK client we build.
 
 The SDK gives each ``ImbraceClient`` its own ``httpx.Client`` (~20 ms to build, a new
-TLS connection per client), retries 429/503 even on login POSTs and sleeps up to 7 s.
-Our transports replace that with:
+TLS connection per client), retries 429/503 even on sign-in POSTs, sleeps up to 7 s and
+logs failed response bodies. Our transports replace that with:
 
-* one process-wide ``httpx.Client`` (re-created in a forked child), and one
-  ``httpx.AsyncClient`` per running event loop;
-* a time budget per call (``IMBRACE_TIMEOUT``) that covers every attempt;
-* retries (``IMBRACE_RETRIES``) only for GET/HEAD/OPTIONS, only on connection
-  errors and 502/503/504, and only while the budget lasts; never 429, never POST;
-* errors raised before the SDK's own retry loop sees a failed response, so it
-  never sleeps and never logs a response body;
+* the shared pools of :mod:`django_imbrace.pools`;
+* a time budget per SDK call (``IMBRACE_TIMEOUT``) that covers every attempt, the wait
+  for a pooled connection, connecting, and reading the whole body (a gateway that
+  trickles bytes is cut off between chunks);
+* retries (``IMBRACE_RETRIES``) only for GET/HEAD/OPTIONS, only on connection errors
+  and 502/503/504, and only while the budget lasts; never 429, never POST;
+* failures raised before the SDK's own retry loop sees a response, so it never sleeps
+  and never logs a body, with tracebacks cut at our transport and its local variables
+  hidden from Django's error reports (they hold the credential);
 * one INFO line per call on the ``django_imbrace`` logger (no headers, no bodies).
 """
 
 from __future__ import annotations
 
 import asyncio
-import atexit
 import logging
-import os
-import threading
 import time
-import weakref
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 import imbrace
+from django.views.decorators.debug import sensitive_variables
 from imbrace.http import AsyncHttpTransport, HttpTransport
 
 from .conf import conf
 from .errors import GatewayError, GatewayUnreachable, MalformedResponse
+from .pools import pools
 
 logger = logging.getLogger("django_imbrace")
 
 RETRY_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 RETRY_STATUSES = frozenset({502, 503, 504})
 RETRY_PAUSE = 0.1
-
-
-class _Pools:
-    """Lazily built shared clients: one per process (sync), one per event loop (async)."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._sync: httpx.Client | None = None
-        self._pid = os.getpid()
-        self._async: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, httpx.AsyncClient]
-        self._async = weakref.WeakKeyDictionary()
-
-    @staticmethod
-    def _limits() -> httpx.Limits:
-        size = conf.POOL_SIZE
-        return httpx.Limits(max_connections=size, max_keepalive_connections=size)
-
-    def sync(self) -> httpx.Client:
-        client = self._sync
-        if client is not None and self._pid == os.getpid():
-            return client
-        with self._lock:
-            if self._sync is None or self._pid != os.getpid():
-                # A forked child must not share its parent's sockets: start afresh.
-                self._sync = httpx.Client(limits=self._limits())
-                self._pid = os.getpid()
-            return self._sync
-
-    def for_running_loop(self) -> httpx.AsyncClient:
-        loop = asyncio.get_running_loop()
-        client = self._async.get(loop)
-        if client is None:
-            client = httpx.AsyncClient(limits=self._limits())
-            self._async[loop] = client
-        return client
-
-    def close_sync(self) -> None:
-        with self._lock:
-            client, self._sync = self._sync, None
-        if client is not None and self._pid == os.getpid():
-            client.close()
-
-    async def aclose_running_loop(self) -> None:
-        client = self._async.pop(asyncio.get_running_loop(), None)
-        if client is not None:
-            await client.aclose()
-
-
-pools = _Pools()
-atexit.register(pools.close_sync)
 
 
 class _Attempts:
@@ -111,11 +61,29 @@ class _Attempts:
             raise GatewayUnreachable("Imbrace did not answer within the time budget")
         return remaining
 
-    def pause_before_retry(self) -> float | None:
+    def retry_pause(self, response: httpx.Response | None) -> float | None:
         """Seconds to wait before another attempt, or ``None`` when there is none."""
+        if response is not None and response.status_code not in RETRY_STATUSES:
+            return None
         if self.left <= 0 or self.remaining() <= RETRY_PAUSE:
             return None
         return RETRY_PAUSE
+
+    def read_body(self, response: httpx.Response, chunks: list[bytes]) -> httpx.Response:
+        """A complete response from the streamed raw ``chunks`` (decoded by httpx)."""
+        complete = httpx.Response(
+            response.status_code,
+            headers=response.headers,
+            content=b"".join(chunks),
+            request=response.request,
+            extensions=response.extensions,
+        )
+        complete.read()
+        return complete
+
+    def check_deadline(self, request: httpx.Request) -> None:
+        if self.remaining() <= 0:
+            raise httpx.ReadTimeout("the response took longer than the budget", request=request)
 
     def unreachable(self, url: str, exc: Exception) -> GatewayUnreachable:
         self.log(url, f"failed ({type(exc).__name__})")
@@ -124,7 +92,7 @@ class _Attempts:
 
     def finish(self, url: str, response: httpx.Response) -> httpx.Response:
         self.log(url, str(response.status_code))
-        return checked(self.transport, response)
+        return checked(response)
 
     def log(self, url: str, outcome: str) -> None:
         if conf.LOG_CALLS:
@@ -139,7 +107,14 @@ class _Attempts:
             )
 
 
-def checked(transport: Any, response: httpx.Response) -> httpx.Response:
+def _malformed(status: int) -> Any:
+    def refuse(**_: Any) -> Any:
+        raise MalformedResponse(status)
+
+    return refuse
+
+
+def checked(response: httpx.Response) -> httpx.Response:
     """Raise the SDK's exception for a failed response; parse a JSON body once."""
     status = response.status_code
     if status in (401, 403):
@@ -147,13 +122,17 @@ def checked(transport: Any, response: httpx.Response) -> httpx.Response:
         raise error.with_response(status, response.text)
     if status >= 400:
         raise GatewayError(status, response.text)
-    if response.content:
-        try:
-            parsed = response.json()
-        except ValueError:
-            raise MalformedResponse(status) from None
-        # The SDK calls ``.json()`` again; hand it the value we already have.
-        response.json = lambda **_: parsed  # type: ignore[method-assign]
+    if not response.content:
+        response.json = _malformed(status)  # type: ignore[method-assign]
+        return response
+    try:
+        parsed = response.json()
+    except ValueError:
+        raise MalformedResponse(status) from None
+    if not isinstance(parsed, dict | list):
+        raise MalformedResponse(status)
+    # The SDK calls ``.json()`` again; hand it the value we already have.
+    response.json = lambda **_: parsed  # type: ignore[method-assign]
     return response
 
 
@@ -165,20 +144,24 @@ class _SyncSender:
         attempt = _Attempts(self._transport, method)
         while True:
             timeout = attempt.begin()
+            response: httpx.Response | None = None
             try:
-                response = pools.sync().request(method, url, timeout=timeout, **kwargs)
-            except httpx.TransportError as exc:
-                pause = attempt.pause_before_retry()
+                with pools.sync().stream(method, url, timeout=timeout, **kwargs) as streamed:
+                    chunks = []
+                    for chunk in streamed.iter_raw():
+                        chunks.append(chunk)
+                        attempt.check_deadline(streamed.request)
+                    response = attempt.read_body(streamed, chunks)
+            except httpx.RequestError as exc:
+                pause = attempt.retry_pause(None)
                 if pause is None:
                     raise attempt.unreachable(url, exc) from None
                 time.sleep(pause)
                 continue
-            if response.status_code in RETRY_STATUSES:
-                pause = attempt.pause_before_retry()
-                if pause is not None:
-                    time.sleep(pause)
-                    continue
-            return attempt.finish(url, response)
+            pause = attempt.retry_pause(response)
+            if pause is None:
+                return attempt.finish(url, response)
+            time.sleep(pause)
 
 
 class _AsyncSender:
@@ -190,20 +173,28 @@ class _AsyncSender:
         while True:
             timeout = attempt.begin()
             try:
-                pool = pools.for_running_loop()
-                response = await pool.request(method, url, timeout=timeout, **kwargs)
-            except httpx.TransportError as exc:
-                pause = attempt.pause_before_retry()
+                response = await asyncio.wait_for(
+                    self._send(attempt, method, url, timeout, kwargs), timeout
+                )
+            except (httpx.RequestError, asyncio.TimeoutError) as exc:
+                pause = attempt.retry_pause(None)
                 if pause is None:
                     raise attempt.unreachable(url, exc) from None
                 await asyncio.sleep(pause)
                 continue
-            if response.status_code in RETRY_STATUSES:
-                pause = attempt.pause_before_retry()
-                if pause is not None:
-                    await asyncio.sleep(pause)
-                    continue
-            return attempt.finish(url, response)
+            pause = attempt.retry_pause(response)
+            if pause is None:
+                return attempt.finish(url, response)
+            await asyncio.sleep(pause)
+
+    @staticmethod
+    async def _send(
+        attempt: _Attempts, method: str, url: str, timeout: float, kwargs: dict[str, Any]
+    ) -> httpx.Response:
+        pool = await pools.for_running_loop()
+        async with pool.stream(method, url, timeout=timeout, **kwargs) as streamed:
+            chunks = [chunk async for chunk in streamed.aiter_raw()]
+        return attempt.read_body(streamed, chunks)
 
 
 class PooledTransport(HttpTransport):  # type: ignore[misc]
@@ -222,6 +213,13 @@ class PooledTransport(HttpTransport):  # type: ignore[misc]
         self.mode = "-"
         self._client = _SyncSender(self)
 
+    @sensitive_variables()
+    def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        try:
+            return super().request(method, url, **kwargs)  # type: ignore[no-any-return]
+        except imbrace.ImbraceError as exc:
+            raise exc.with_traceback(None) from None  # the frames below hold the credential
+
     def close(self) -> None:
         """Closing one request's client never closes the shared pool."""
 
@@ -237,6 +235,13 @@ class AsyncPooledTransport(AsyncHttpTransport):  # type: ignore[misc]
         self.caller = "-"
         self.mode = "-"
         self._client = _AsyncSender(self)
+
+    @sensitive_variables()
+    async def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        try:
+            return await super().request(method, url, **kwargs)  # type: ignore[no-any-return]
+        except imbrace.ImbraceError as exc:
+            raise exc.with_traceback(None) from None  # the frames below hold the credential
 
     async def close(self) -> None:
         """Closing one request's client never closes the loop's pool."""

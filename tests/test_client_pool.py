@@ -18,8 +18,8 @@ from django.test import Client
 
 from django_imbrace.client import aclient_for_token, aclose_pool, client_for_token, close_pool
 from django_imbrace.conf import conf
+from django_imbrace.pools import pools
 from django_imbrace.sandbox import Fault, SandboxGateway
-from django_imbrace.transport import pools
 from tests.fixtures_request import SignedIn, sign_in
 
 

@@ -6,6 +6,8 @@ the view, answers for gateway failures and missing sign-ins.
 
 from __future__ import annotations
 
+import json
+
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import URLPattern, path
 from django.views.decorators.csrf import csrf_exempt
@@ -76,7 +78,20 @@ def sign_in_page(request: ImbraceHttpRequest) -> HttpResponse:
     return HttpResponse(request.imbrace.platform.get_me()["email"])
 
 
+def own_json_error(request: ImbraceHttpRequest) -> HttpResponse:
+    """The view's own bug (not Imbrace's): must stay a 500, never a 503."""
+    json.loads("{")
+    return HttpResponse("unreachable")
+
+
+def missing_board(request: ImbraceHttpRequest) -> JsonResponse:
+    """An unhandled gateway 404: Django's 500, whose report must not hold the token."""
+    return JsonResponse(request.imbrace.boards.get("no-such-board"))
+
+
 urlpatterns: list[URLPattern] = [
+    path("r/own-json-error/", own_json_error, name="own-json-error"),
+    path("r/missing-board/", missing_board, name="missing-board"),
     path("r/untouched/", untouched, name="untouched"),
     path("r/boards/", boards, name="boards"),
     path("r/me/", me, name="me"),
