@@ -66,11 +66,34 @@ _async_init: Callable[..., None] = _constructor_with_transport(
 )
 
 
-def _build(cls: Any, init: Callable[..., None], caller: str, mode: str, **kwargs: Any) -> Any:
+_SYNC = (imbrace.ImbraceClient, _sync_init)
+_ASYNC = (imbrace.AsyncImbraceClient, _async_init)
+
+
+def _build(flavour: tuple[Any, Callable[..., None]], caller: str, mode: str, **kwargs: Any) -> Any:
+    cls, init = flavour
     client = cls.__new__(cls)
     init(client, gateway=conf.GATEWAY, timeout=conf.TIMEOUT, **kwargs)
     client.http.caller = caller
     client.http.mode = mode
+    return client
+
+
+def _for_token(flavour: Any, token: str, organization_id: str | None, caller: str) -> Any:
+    return _build(flavour, caller, "build", access_token=token, organization_id=organization_id)
+
+
+def _for_api_key(flavour: Any, api_key: str | None, caller: str) -> Any:
+    key = api_key or conf.API_KEY
+    if not key:
+        raise ValueError("No Imbrace API key: set IMBRACE_API_KEY or pass api_key=")
+    return _build(flavour, caller, "wrap", api_key=key)
+
+
+def _anonymous(flavour: Any, caller: str) -> Any:
+    # A placeholder token keeps the SDK from warning about missing credentials.
+    client = _build(flavour, caller, "login", access_token=_NO_CREDENTIAL_YET)
+    client.clear_access_token()
     return client
 
 
@@ -81,64 +104,36 @@ def client_for_token(
 
     ``caller`` names who the calls are made for in the attribution log (a user id).
     """
-    return _build(
-        imbrace.ImbraceClient,
-        _sync_init,
-        caller,
-        "build",
-        access_token=token,
-        organization_id=organization_id,
-    )
+    return _for_token(_SYNC, token, organization_id, caller)
 
 
 def client_for_api_key(api_key: str | None = None, *, caller: str = "-") -> imbrace.ImbraceClient:
     """A sync client that sends the organization API key (``IMBRACE_API_KEY`` by default)."""
-    key = api_key or conf.API_KEY
-    if not key:
-        raise ValueError("No Imbrace API key: set IMBRACE_API_KEY or pass api_key=")
-    return _build(imbrace.ImbraceClient, _sync_init, caller, "wrap", api_key=key)
+    return _for_api_key(_SYNC, api_key, caller)
 
 
 def anonymous_client(*, caller: str = "-") -> imbrace.ImbraceClient:
     """A sync client with no credential yet, for the sign-in calls."""
-    client = _build(
-        imbrace.ImbraceClient, _sync_init, caller, "login", access_token=_NO_CREDENTIAL_YET
-    )
-    client.clear_access_token()
-    return client
+    return _anonymous(_SYNC, caller)
 
 
 def aclient_for_token(
     token: str, organization_id: str | None = None, *, caller: str = "-"
 ) -> imbrace.AsyncImbraceClient:
     """Async twin of :func:`client_for_token` (uses the running event loop's pool)."""
-    return _build(
-        imbrace.AsyncImbraceClient,
-        _async_init,
-        caller,
-        "build",
-        access_token=token,
-        organization_id=organization_id,
-    )
+    return _for_token(_ASYNC, token, organization_id, caller)
 
 
 def aclient_for_api_key(
     api_key: str | None = None, *, caller: str = "-"
 ) -> imbrace.AsyncImbraceClient:
     """Async twin of :func:`client_for_api_key`."""
-    key = api_key or conf.API_KEY
-    if not key:
-        raise ValueError("No Imbrace API key: set IMBRACE_API_KEY or pass api_key=")
-    return _build(imbrace.AsyncImbraceClient, _async_init, caller, "wrap", api_key=key)
+    return _for_api_key(_ASYNC, api_key, caller)
 
 
 def anonymous_aclient(*, caller: str = "-") -> imbrace.AsyncImbraceClient:
     """Async twin of :func:`anonymous_client`."""
-    client = _build(
-        imbrace.AsyncImbraceClient, _async_init, caller, "login", access_token=_NO_CREDENTIAL_YET
-    )
-    client.clear_access_token()
-    return client
+    return _anonymous(_ASYNC, caller)
 
 
 def close_pool() -> None:

@@ -197,6 +197,19 @@ class _AsyncSender:
         return attempt.read_body(streamed, chunks)
 
 
+def _set_up(
+    transport: Any, token_manager: Any, timeout: Any, credentials: dict[str, Any], sender: Any
+) -> None:
+    """The attributes the SDK's request loop reads, plus our sender and log labels."""
+    transport.token_manager = token_manager
+    transport.timeout = timeout
+    transport.api_key = credentials.get("api_key")
+    transport.organization_id = credentials.get("organization_id")
+    transport.caller = "-"
+    transport.mode = "-"
+    transport._client = sender
+
+
 class PooledTransport(HttpTransport):  # type: ignore[misc]
     """The SDK's transport (its credential headers, its resources) over our pool.
 
@@ -205,13 +218,7 @@ class PooledTransport(HttpTransport):  # type: ignore[misc]
     """
 
     def __init__(self, token_manager: Any, timeout: Any = None, **credentials: Any) -> None:
-        self.token_manager = token_manager
-        self.timeout = timeout
-        self.api_key = credentials.get("api_key")
-        self.organization_id = credentials.get("organization_id")
-        self.caller = "-"
-        self.mode = "-"
-        self._client = _SyncSender(self)
+        _set_up(self, token_manager, timeout, credentials, _SyncSender(self))
 
     @sensitive_variables()
     def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
@@ -228,13 +235,7 @@ class AsyncPooledTransport(AsyncHttpTransport):  # type: ignore[misc]
     """Async twin of :class:`PooledTransport`, over the running loop's pool."""
 
     def __init__(self, token_manager: Any, timeout: Any = None, **credentials: Any) -> None:
-        self.token_manager = token_manager
-        self.timeout = timeout
-        self.api_key = credentials.get("api_key")
-        self.organization_id = credentials.get("organization_id")
-        self.caller = "-"
-        self.mode = "-"
-        self._client = _AsyncSender(self)
+        _set_up(self, token_manager, timeout, credentials, _AsyncSender(self))
 
     @sensitive_variables()
     async def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
