@@ -42,7 +42,7 @@ class PendingSignIn:
     flow_id: str = field(default_factory=lambda: secrets.token_urlsafe(16))
     deadline: float = 0.0
     code_sent_at: float = 0.0
-    attempts: int = 0
+    attempts: int = 0  # wrong codes, as shown; the limit is counted in the cache (steps)
     resends: int = 0
     organizations: list[Organization] = field(default_factory=list)
     login_token: str = field(default="", repr=False)

@@ -3,25 +3,35 @@
 A rule is ``COUNT/PERIOD/SCOPE``: ``PERIOD`` is ``s``, ``m``, ``h`` or ``d`` with an
 optional multiplier (``5m``); ``SCOPE`` is ``ip`` (the client address) or ``key`` (the
 e-mail address, lower-cased and hashed: no address is ever stored in the cache).
-Counters are fixed windows aligned to the epoch (one atomic ``incr`` per event, safe
-across processes with Redis or Memcached) in ``IMBRACE_CACHE_ALIAS``; a burst that
-straddles a window boundary can reach twice a limit, never more. The limits come from
-``IMBRACE_RATE_LIMITS`` (``{}`` turns them off).
+Counters are fixed windows aligned to the epoch in ``IMBRACE_CACHE_ALIAS``; a burst
+that straddles a window boundary can reach twice a limit, never more. The limits come
+from ``IMBRACE_RATE_LIMITS`` (``{}`` turns them off).
 
-Check with :func:`blocked` before acting, count with :func:`record` afterwards: code
-requests are recorded unless the gateway was unreachable, sign-ins only when they
-fail. A success never resets a counter.
+Reserve, then give back: :func:`reserve` takes a slot in every bucket of an action
+*before* the gateway is called, with one atomic ``cache.incr`` per bucket (atomic under
+LocMemCache's lock and natively in Redis and Memcached, so across threads and
+processes). A request that takes a bucket past its count is refused, and its slots are
+given back at once. Parallel requests therefore never get more gateway calls than a
+limit allows. After the call the step decides: code requests keep their slot unless the
+gateway was unreachable; sign-ins keep it only when refused (a wrong code or password)
+and give it back on success, outage or the gateway's own "slow down" (:meth:`Slot.release`
+is a ``decr``, so a success never resets a counter: it only un-counts itself).
+:func:`blocked` is a read-only peek, for refusing early; :func:`reserve` decides.
+
+:func:`reserve_counter` applies the same rule to a single counter of its own (the wrong
+codes of one issued code, keyed by the flow id).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import ipaddress
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from django.core.cache import caches
+from django.core.cache import BaseCache, caches
 from django.http import HttpRequest
 
 from .conf import conf
@@ -131,29 +141,106 @@ def _buckets(request: HttpRequest, action: str, key: str | None) -> list[tuple[R
     return buckets
 
 
-def _count(name: str, period: int, increment: bool) -> int:
-    cache = caches[conf.CACHE_ALIAS]
-    if not increment:
-        return int(cache.get(name, 0))
-    cache.add(name, 0, timeout=period + 1)
+def _cache() -> BaseCache:
+    return caches[conf.CACHE_ALIAS]
+
+
+def _incr(cache: BaseCache, name: str, timeout: int) -> int:
+    """Add one to ``name`` (created at 0 for ``timeout`` seconds) and return the new value."""
+    cache.add(name, 0, timeout=timeout)
     try:
         return int(cache.incr(name))
-    except ValueError:  # evicted between add and incr
-        cache.set(name, 1, timeout=period + 1)
-        return 1
+    except ValueError:  # expired or evicted between add and incr
+        if cache.add(name, 1, timeout=timeout):
+            return 1
+        return int(cache.incr(name))
+
+
+def _decr(cache: BaseCache, name: str) -> None:
+    with contextlib.suppress(ValueError):  # expired meanwhile: nothing left to give back
+        cache.decr(name)
+
+
+@dataclass
+class Slot:
+    """Slots taken by :func:`reserve` (or :func:`reserve_counter`) in some counters.
+
+    ``retry_after`` is set when the reservation was refused; the slots were then already
+    given back. :meth:`release` gives a granted slot back (once; later calls do nothing).
+    """
+
+    names: list[str] = field(default_factory=list)
+    retry_after: int | None = None
+    value: int = 0  # reserve_counter: the counter's value with this slot taken
+
+    @property
+    def refused(self) -> bool:
+        return self.retry_after is not None
+
+    def release(self) -> None:
+        """Give the slots back: this event does not count after all."""
+        names, self.names = self.names, []
+        cache = _cache()
+        for name in names:
+            _decr(cache, name)
 
 
 def blocked(request: HttpRequest, action: str, key: str | None = None) -> int | None:
-    """Seconds to wait when a limit of ``action`` is already used up, else ``None``."""
+    """Seconds to wait when a limit of ``action`` is already used up, else ``None``.
+
+    A read-only peek (for refusing before any work): only :func:`reserve` is exact.
+    """
+    cache = _cache()
     waits = [
         retry
         for rule, name, retry in _buckets(request, action, key)
-        if _count(name, rule.period, increment=False) >= rule.count
+        if int(cache.get(name, 0)) >= rule.count
     ]
     return max(waits) if waits else None
 
 
+def reserve(request: HttpRequest, action: str, key: str | None = None) -> Slot:
+    """Take one slot in every bucket of ``action``, before the gateway is called.
+
+    Refused (``slot.refused``, ``slot.retry_after`` seconds) when any bucket would go
+    past its count; every slot taken is then given back. Otherwise the event counts
+    until the caller calls :meth:`Slot.release`.
+    """
+    cache = _cache()
+    taken: list[str] = []
+    waits: list[int] = []
+    for rule, name, retry in _buckets(request, action, key):
+        taken.append(name)
+        if _incr(cache, name, rule.period + 1) > rule.count:
+            waits.append(retry)
+    slot = Slot(names=taken)
+    if waits:
+        slot.release()
+        slot.retry_after = max(waits)
+    return slot
+
+
 def record(request: HttpRequest, action: str, key: str | None = None) -> None:
-    """Count one event (a failure) against every rule of ``action``."""
+    """Count one event against every rule of ``action``, whatever the counts."""
+    cache = _cache()
     for rule, name, _retry in _buckets(request, action, key):
-        _count(name, rule.period, increment=True)
+        _incr(cache, name, rule.period + 1)
+
+
+def reserve_counter(name: str, limit: int, timeout: int) -> Slot:
+    """Take one of ``limit`` slots of the counter ``name`` (kept ``timeout`` seconds).
+
+    Same rule as :func:`reserve`: refused past ``limit`` (``retry_after`` is then the
+    counter's lifetime), the slot given back by :meth:`Slot.release`.
+    """
+    cache = _cache()
+    slot = Slot(names=[name], value=_incr(cache, name, timeout))
+    if slot.value > limit:
+        slot.release()
+        slot.retry_after = timeout
+    return slot
+
+
+def counter_value(name: str) -> int:
+    """The current value of a counter of :func:`reserve_counter` (0 when absent)."""
+    return int(_cache().get(name, 0))

@@ -9,7 +9,16 @@ from django.core.cache import cache
 from django.test import RequestFactory
 
 from django_imbrace import ratelimit
-from django_imbrace.ratelimit import Rule, blocked, client_ip, hash_key, parse, record
+from django_imbrace.ratelimit import (
+    Rule,
+    blocked,
+    client_ip,
+    hash_key,
+    parse,
+    record,
+    reserve,
+    reserve_counter,
+)
 from tests.fixtures_signin import align_clock
 
 
@@ -95,9 +104,40 @@ def test_boundary_and_window(settings: Any) -> None:
     assert not any("@" in name or "x.com" in name.lower() for name in names)  # any cache
 
 
+def test_reserve_refuses_past_the_count_and_gives_every_slot_back(settings: Any) -> None:
+    settings.IMBRACE_RATE_LIMITS = {"login_failed": "3/m/ip,2/m/key"}
+    request = _request()
+    first, second = (reserve(request, "login_failed", "a@example.com") for _ in range(2))
+    assert not first.refused
+    assert not second.refused
+    third = reserve(request, "login_failed", "a@example.com")
+    assert third.refused
+    assert third.retry_after is not None
+    assert 1 <= third.retry_after <= 61
+    assert blocked(request, "login_failed", "a@example.com") is not None
+    # The refused request took nothing: the IP bucket still has room for one more.
+    assert not reserve(request, "login_failed", "b@example.com").refused
+    assert reserve(request, "login_failed", "c@example.com").refused  # 3/m/ip used up
+    second.release()
+    second.release()  # a slot is given back once
+    assert blocked(request, "login_failed", "a@example.com") is None
+    assert not reserve(request, "login_failed", "a@example.com").refused  # its slot again
+    assert reserve(request, "login_failed", "d@example.com").refused  # 3/m/ip used up again
+    assert reserve(request, "request_code", "a@example.com").retry_after is None
+
+
+def test_reserve_counter() -> None:
+    taken = [reserve_counter("imbrace:test:counter", 2, 60) for _ in range(3)]
+    assert [slot.refused for slot in taken] == [False, False, True]
+    assert [slot.value for slot in taken] == [1, 2, 3]
+    taken[0].release()
+    assert reserve_counter("imbrace:test:counter", 2, 60).value == 2
+
+
 def test_limits_off(settings: Any) -> None:
     settings.IMBRACE_RATE_LIMITS = {}
     request = _request()
     for _ in range(50):
         record(request, "request_code", "a@example.com")
+        assert not reserve(request, "request_code", "a@example.com").refused
     assert blocked(request, "request_code", "a@example.com") is None
