@@ -155,7 +155,11 @@ def _code_refused(
 
 
 def resend_code(request: HttpRequest, pending: flows.PendingSignIn) -> Outcome:
-    """E-mail the code again: limited in number and spaced by a cooldown."""
+    """E-mail the code again: limited in number and spaced by a cooldown.
+
+    Imbrace sends the *same* code while it is valid, so the wrong attempts made so far
+    still count against it (a resend must not turn 3 guesses into 9).
+    """
     if pending.resends_left() <= 0:
         return Outcome(outcomes.NO_MORE_RESENDS, pending=pending)
     wait = pending.resend_wait()
@@ -173,8 +177,7 @@ def resend_code(request: HttpRequest, pending: flows.PendingSignIn) -> Outcome:
     except BaseException:
         slot.release()
         raise
-    pending.resends += 1
-    pending.attempts = 0
+    pending.resends += 1  # the gateway re-sends the same code: its attempts go on
     pending.code_sent_at = ratelimit.clock.now()
     flows.save(request.session, pending)
     return Outcome(outcomes.CODE_SENT, pending=pending)

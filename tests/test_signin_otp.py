@@ -289,16 +289,27 @@ def test_resend_has_a_cooldown_and_a_limit(
     assert enter_code(browser, sandbox.last_code(ALICE)).status_code == 302
 
 
-def test_resend_resets_the_attempts_of_the_new_code(
+def test_resend_keeps_the_attempts_of_the_same_code(
     browser: Client, gateway_settings: SandboxGateway
 ) -> None:
+    """Imbrace re-sends the code it already issued: a resend gives no new guesses."""
+    sandbox = gateway_settings
     ask_code(browser, ALICE)
-    enter_code(browser, "ZZZZZ9")
-    enter_code(browser, "ZZZZZ9")
+    right = sandbox.last_code(ALICE)
+    wrong = "ZZZZZ9" if right != "ZZZZZ9" else "ZZZZZ8"
+    enter_code(browser, wrong)
+    enter_code(browser, wrong)
     ratelimit.clock.advance(60)
     browser.post(RESEND)
-    assert pending(browser)["attempts"] == 0
+    assert sandbox.last_code(ALICE) == right  # the same code, e-mailed again
+    assert pending(browser)["attempts"] == 2
     assert pending(browser)["resends"] == 1
+    response = enter_code(browser, wrong)
+    assert response["Location"] == LOGIN
+    assert pending(browser) is None
+    assert enter_code(browser, right)["Location"] == LOGIN
+    assert signed_in_user_id(browser) is None
+    assert requests(sandbox)["authenticate"] == 3
 
 
 def test_pages_without_a_flow_send_back_to_the_start(browser: Client) -> None:
