@@ -14,6 +14,7 @@ from django.core.checks import CheckMessage, Error, Tags, Warning, register
 from django.utils.module_loading import import_string
 
 from .conf import MODES, WRAP_MODE, conf
+from .ratelimit import ACTIONS, parse
 
 MIDDLEWARE_PATH = "django_imbrace.middleware.ImbraceMiddleware"
 BACKEND_PATH = "django_imbrace.backends.ImbraceBackend"
@@ -163,7 +164,10 @@ def check_gateway(app_configs: Any = None, **kwargs: Any) -> Messages:
 @register(Tags.caches)
 def check_rate_limit_cache(app_configs: Any = None, **kwargs: Any) -> Messages:
     """W001: rate limits counted in a per-process cache; E009: an unknown cache alias."""
-    if not conf.RATE_LIMITS:
+    try:
+        if not conf.RATE_LIMITS:
+            return []
+    except (TypeError, ValueError):  # not a dict: E010 reports it
         return []
     alias = conf.CACHE_ALIAS
     caches = getattr(settings, "CACHES", None) or {}
@@ -185,4 +189,39 @@ def check_rate_limit_cache(app_configs: Any = None, **kwargs: Any) -> Messages:
             "Redis or Memcached for IMBRACE_CACHE_ALIAS.",
             id="django_imbrace.W001",
         )
+    ]
+
+
+def _rate_limit_problems(configured: Any) -> list[str]:
+    if not isinstance(configured, dict):
+        return [f"expected a dict, not {type(configured).__name__}"]
+    problems = []
+    for action, spec in configured.items():
+        if action not in ACTIONS:
+            problems.append(f"unknown action {action!r}")
+        elif not isinstance(spec, str):
+            problems.append(f"the rules of {action!r} are not a string")
+        else:
+            try:
+                parse(spec)
+            except ValueError as exc:
+                problems.append(f"{action!r}: {exc}")
+    return problems
+
+
+@register()
+def check_rate_limits(app_configs: Any = None, **kwargs: Any) -> Messages:
+    """E010: an ``IMBRACE_RATE_LIMITS`` that is not a dict of known actions to rules
+    (it would fail every sign-in)."""
+    configured = getattr(settings, "IMBRACE_RATE_LIMITS", None)
+    if configured is None:
+        return []
+    hint = (
+        f"A dict naming {' and/or '.join(map(repr, ACTIONS))}, each with rules "
+        "'COUNT/PERIOD/ip|key' joined by commas (e.g. '20/m/ip,3/m/key'); {} turns "
+        "the limits off."
+    )
+    return [
+        Error(f"IMBRACE_RATE_LIMITS is malformed: {problem}.", hint=hint, id="django_imbrace.E010")
+        for problem in _rate_limit_problems(configured)
     ]

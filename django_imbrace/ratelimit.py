@@ -38,6 +38,8 @@ from .conf import conf
 
 REQUEST_CODE = "request_code"
 LOGIN_FAILED = "login_failed"
+#: The actions ``IMBRACE_RATE_LIMITS`` may name.
+ACTIONS = (REQUEST_CODE, LOGIN_FAILED)
 
 _RULE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])\s*/\s*(ip|key)\s*$", re.ASCII)
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}

@@ -162,6 +162,43 @@ def test_e009_unknown_cache_alias(settings: Any) -> None:
     assert ids(checks.check_rate_limit_cache()) == ["django_imbrace.E009"]
 
 
+@pytest.mark.parametrize(
+    "limits",
+    [
+        "20/m/ip,3/m/key",
+        ["request_code", "3/m/key"],
+        {"request_code": "3/m/user"},
+        {"request_code": "3 per minute"},
+        {"login_failed": 5},
+        {"login_failed": None},
+        {"request_codes": "3/m/key"},
+        {"request_code": "3/m/key", "login_failed": "5/0m/key"},
+    ],
+)
+def test_e010_malformed_rate_limits(settings: Any, limits: Any) -> None:
+    settings.IMBRACE_RATE_LIMITS = limits
+    assert ids(checks.check_rate_limits()) == ["django_imbrace.E010"]
+    assert isinstance(checks.check_rate_limit_cache(), list)  # W001/E009 do not crash
+
+
+@pytest.mark.parametrize(
+    "limits",
+    [
+        None,
+        {},
+        {"request_code": "20/m/ip,3/m/key"},
+        {"login_failed": " 10/m/ip , 5/5m/key "},
+        {"request_code": "", "login_failed": "1/d/ip"},
+    ],
+)
+def test_e010_not_fired_for_valid_rate_limits(settings: Any, limits: Any) -> None:
+    settings.IMBRACE_RATE_LIMITS = limits
+    assert checks.check_rate_limits() == []
+
+
 def test_checks_are_registered(settings: Any) -> None:
     settings.IMBRACE_MODE = "proxy"
-    assert "django_imbrace.E007" in ids(run_checks())
+    settings.IMBRACE_RATE_LIMITS = {"request_code": "3/minute/key"}
+    found = ids(run_checks())
+    assert "django_imbrace.E007" in found
+    assert "django_imbrace.E010" in found
