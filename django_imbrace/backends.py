@@ -145,36 +145,47 @@ class ImbraceBackend(ModelBackend):
             return None
 
     def user_for_profile(self, me: Any, grant: AccessGrant) -> UserType | None:
-        """Find (or create) and update the local user for a ``get_me()`` answer."""
+        """Find (or create) and update the local user for a ``get_me()`` answer.
+
+        Two first sign-ins of one account at once: the one whose insert meets the other's
+        (a unique conflict) finds the identity it created and goes on with that user.
+        """
         profile = ImbraceProfile.from_me(me)
         if profile is None or not profile.is_active:
             return None
-        identity = (
-            ImbraceIdentity.objects.select_related("user")
-            .filter(imbrace_user_id=profile.id)
-            .first()
-        )
+        identity = self._identity(profile.id)
         if identity is None:
             if not conf.CREATE_USERS:
                 return None
             try:
                 with transaction.atomic():
                     user = self.create_user(profile)
-                    identity = ImbraceIdentity.objects.create(
+                    ImbraceIdentity.objects.create(
                         user=user,
                         imbrace_user_id=profile.id,
                         email=profile.email,
                         organization_id=grant.organization_id,
                     )
+                return user if self.user_can_authenticate(user) else None
             except IntegrityError:
-                logger.warning("imbrace sign-in: could not create a local user (conflict)")
-                return None
-        else:
-            user = self.update_user(identity.user, profile)
-            identity.email = profile.email
-            identity.organization_id = grant.organization_id
-            identity.save(update_fields=["email", "organization_id", "last_login_at"])
+                identity = self._identity(profile.id)  # a concurrent first sign-in won
+                if identity is None:
+                    logger.warning("imbrace sign-in: could not create a local user (conflict)")
+                    return None
+        user = self.update_user(identity.user, profile)
+        identity.email = profile.email
+        identity.organization_id = grant.organization_id
+        identity.save(update_fields=["email", "organization_id", "last_login_at"])
         return user if self.user_can_authenticate(user) else None
+
+    @staticmethod
+    def _identity(imbrace_user_id: str) -> ImbraceIdentity | None:
+        identity: ImbraceIdentity | None = (
+            ImbraceIdentity.objects.select_related("user")
+            .filter(imbrace_user_id=imbrace_user_id)
+            .first()
+        )
+        return identity
 
     # -- public hooks --------------------------------------------------------
 

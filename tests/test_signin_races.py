@@ -9,9 +9,11 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 import pytest
-from django.db import connections
+from django.contrib.auth import get_user_model
+from django.db import connection, connections
 from django.test import Client
 
+from django_imbrace.models import ImbraceIdentity
 from django_imbrace.sandbox import SandboxGateway
 from tests.fixtures_signin import ALICE, CODE, ask_code, password_login, pending, requests
 
@@ -84,3 +86,35 @@ def test_parallel_wrong_passwords_for_one_email(gateway_settings: SandboxGateway
     statuses = in_parallel(lambda i: password_login(clients[i], ALICE, "nope").status_code)
     assert requests(gateway_settings) == {"authenticate": 5}
     assert sorted(statuses) == [200] * 5 + [429] * (THREADS - 5)
+
+
+def test_two_first_sign_ins_of_one_account_at_once(gateway_settings: SandboxGateway) -> None:
+    """Both succeed, as one local user. The race is forced, not hoped for: right after
+    the first sign-in finds no local identity, the second runs to completion (its user
+    and identity committed), so the first one's insert meets the conflict.
+
+    (Threads cannot force this interleaving, and SQLite's in-memory test database
+    answers concurrent writers with "database table is locked" instead.)
+    """
+    first, second = Client(), Client()
+    identity_table = ImbraceIdentity._meta.db_table
+    interleaved: list[int] = []
+
+    def the_second_sign_in_runs_here(
+        execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any
+    ) -> Any:
+        result = execute(sql, params, many, context)
+        if not interleaved and sql.startswith("SELECT") and identity_table in sql:
+            interleaved.append(0)  # once: the second sign-in's own queries pass through
+            interleaved[0] = password_login(second, ALICE).status_code
+        return result
+
+    with connection.execute_wrapper(the_second_sign_in_runs_here):
+        response = password_login(first, ALICE)
+    assert interleaved == [302]
+    assert response.status_code == 302
+    assert get_user_model().objects.count() == 1
+    identity = ImbraceIdentity.objects.get()
+    assert identity.imbrace_user_id == gateway_settings.user(ALICE).id
+    for client in (first, second):
+        assert client.session["_auth_user_id"] == str(identity.user_id)
