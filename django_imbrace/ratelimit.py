@@ -2,7 +2,8 @@
 
 A rule is ``COUNT/PERIOD/SCOPE``: ``PERIOD`` is ``s``, ``m``, ``h`` or ``d`` with an
 optional multiplier (``5m``); ``SCOPE`` is ``ip`` (the client address) or ``key`` (the
-e-mail address, lower-cased and hashed: no address is ever stored in the cache).
+e-mail address, lower-cased and HMAC'd with ``SECRET_KEY``: no address is ever stored
+in the cache, nor a plain hash that a list of addresses would reverse).
 Counters are fixed windows aligned to the epoch in ``IMBRACE_CACHE_ALIAS``; a burst
 that straddles a window boundary can reach twice a limit, never more. The limits come
 from ``IMBRACE_RATE_LIMITS`` (``{}`` turns them off).
@@ -25,7 +26,6 @@ codes of one issued code, keyed by the flow id).
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import ipaddress
 import re
 import time
@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 
 from django.core.cache import BaseCache, caches
 from django.http import HttpRequest
+from django.utils.crypto import salted_hmac
 
 from .conf import conf
 
@@ -40,6 +41,8 @@ REQUEST_CODE = "request_code"
 LOGIN_FAILED = "login_failed"
 #: The actions ``IMBRACE_RATE_LIMITS`` may name.
 ACTIONS = (REQUEST_CODE, LOGIN_FAILED)
+#: The ``salted_hmac`` salt of :func:`hash_key`.
+KEY_SALT = "django_imbrace.ratelimit"
 
 _RULE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])\s*/\s*(ip|key)\s*$", re.ASCII)
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -122,8 +125,9 @@ def _valid_ip(value: str) -> str | None:
 
 
 def hash_key(value: str) -> str:
-    """The cache-safe form of an e-mail address: lower-cased, stripped, hashed."""
-    return hashlib.sha256(value.strip().lower().encode("utf-8")).hexdigest()[:40]
+    """The cache-safe form of an e-mail address: lower-cased, stripped, and HMAC'd with
+    ``SECRET_KEY`` (a plain hash would be reversed by hashing a list of addresses)."""
+    return salted_hmac(KEY_SALT, value.strip().lower()).hexdigest()[:40]
 
 
 def _buckets(request: HttpRequest, action: str, key: str | None) -> list[tuple[Rule, str, int]]:

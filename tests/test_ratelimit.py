@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import pytest
 from django.core.cache import cache
 from django.test import RequestFactory
+from django.utils.crypto import salted_hmac
 
 from django_imbrace import ratelimit
 from django_imbrace.ratelimit import (
@@ -84,6 +86,15 @@ def test_garbage_remote_addr_is_one_shared_bucket() -> None:
 def test_email_keys_are_lower_cased_and_hashed() -> None:
     assert hash_key(" Alice@Example.COM") == hash_key("alice@example.com")
     assert "alice" not in hash_key("alice@example.com")
+
+
+def test_email_keys_are_keyed_by_the_secret_key(settings: Any) -> None:
+    """Not a plain hash: a list of addresses hashed offline does not name the keys."""
+    key = hash_key("alice@example.com")
+    assert key != hashlib.sha256(b"alice@example.com").hexdigest()[:40]
+    assert key == salted_hmac("django_imbrace.ratelimit", "alice@example.com").hexdigest()[:40]
+    settings.SECRET_KEY = "another-secret-key-for-this-test"
+    assert hash_key("alice@example.com") != key
 
 
 def test_boundary_and_window(settings: Any) -> None:
