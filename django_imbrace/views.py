@@ -1,7 +1,9 @@
 """The sign-in pages: start (code or password), code, organization, resend, sign-out.
 
-Every view is ``csrf_protect``-ed, ``never_cache`` and hides POSTed secrets from error
-reports (``sensitive_post_parameters``). The steps themselves live in :mod:`.steps`
+Every view is ``csrf_protect``-ed, ``never_cache`` and hides secrets from error reports:
+POSTed ones (``sensitive_post_parameters``) and the local variables of every frame below
+the view, ours and the SDK's (``sensitive_variables``: a code or password is held in
+locals all the way down to the HTTP call). The steps themselves live in :mod:`.steps`
 and :mod:`.finish` (shared with the JSON API); these views validate the forms and
 render each step's :class:`~django_imbrace.outcomes.Outcome` as a page or a redirect.
 """
@@ -19,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
-from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import flow as flows
@@ -33,7 +35,8 @@ View = Callable[..., HttpResponse]
 
 
 def _protected(view: View) -> View:
-    return sensitive_post_parameters()(csrf_protect(never_cache(view)))
+    hidden = sensitive_variables()(sensitive_post_parameters()(view))
+    return csrf_protect(never_cache(hidden))
 
 
 def _restart(request: HttpRequest, text: str) -> HttpResponse:

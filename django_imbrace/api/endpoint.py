@@ -4,6 +4,10 @@ CSRF is checked here with Django's own :class:`~django.middleware.csrf.CsrfViewM
 logic (token from the ``X-CSRFToken`` header, Origin/Referer checks on HTTPS), but a
 failure answers the API's 403 JSON body instead of Django's HTML page. The views are
 therefore marked ``csrf_exempt`` for the global middleware only: the check is never off.
+
+POST endpoints hide secrets from error reports like the pages do: POSTed fields
+(``sensitive_post_parameters``) and every local variable of every frame below the view,
+the parsed JSON body and the SDK's ``otp``/``password`` included (``sensitive_variables``).
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from django.middleware.csrf import CsrfViewMiddleware
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, ensure_csrf_cookie
-from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 
 from .errors import error_response
 
@@ -82,7 +86,8 @@ def json_post(view: PostView) -> GetView:
             return error_response(400, "invalid_json", text)
         return view(request, body)
 
-    return csrf_exempt(never_cache(sensitive_post_parameters()(wrapper)))
+    hidden = sensitive_variables()(sensitive_post_parameters()(wrapper))
+    return csrf_exempt(never_cache(hidden))
 
 
 FieldErrors = dict[str, list[str]]
