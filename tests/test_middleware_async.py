@@ -8,7 +8,8 @@ from typing import Any, TypeVar
 
 import imbrace
 import pytest
-from asgiref.sync import async_to_sync, iscoroutinefunction
+from asgiref.sync import async_to_sync, iscoroutinefunction, sync_to_async
+from django.db import connections
 from django.test import AsyncClient, Client
 from django.utils.functional import empty
 
@@ -38,6 +39,9 @@ def in_new_loop(step: Callable[[], Awaitable[T]]) -> T:
             return await step()
         finally:
             await aclose_pool()
+            # The ORM ran in asgiref's thread-sensitive executor thread: close its
+            # connections there, or PostgreSQL cannot drop the test database at the end.
+            await sync_to_async(connections.close_all)()
 
     return asyncio.run(run())
 
