@@ -255,7 +255,8 @@ def sign_in(bench: Bench) -> list[Row]:
                 started = time.perf_counter()
                 response = client.post("/imbrace/login/password/", PASSWORD_FORM)
             elapsed += time.perf_counter() - started
-            assert response.status_code == 302 and response["Location"] == "/", response
+            assert response.status_code == 302, response
+            assert response["Location"] == "/", response["Location"]
         logger.removeHandler(handler)
         requests = bench.sandbox.stats()["requests"]
         trips = sum(requests.values()) / repeats

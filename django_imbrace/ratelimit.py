@@ -226,13 +226,6 @@ def reserve(request: HttpRequest, action: str, key: str | None = None) -> Slot:
     return slot
 
 
-def record(request: HttpRequest, action: str, key: str | None = None) -> None:
-    """Count one event against every rule of ``action``, whatever the counts."""
-    cache = _cache()
-    for rule, name, _retry in _buckets(request, action, key):
-        _incr(cache, name, rule.period + 1)
-
-
 def reserve_counter(name: str, limit: int, timeout: int) -> Slot:
     """Take one of ``limit`` slots of the counter ``name`` (kept ``timeout`` seconds).
 
