@@ -47,6 +47,7 @@ from .signals import token_rejected
 logger = logging.getLogger("django_imbrace")
 
 STATE_ATTRIBUTE = "_imbrace_state"
+GATEWAY_RETRY_AFTER = 30  # seconds suggested to callers when Imbrace itself throttles
 
 
 class ImbraceHttpRequest(HttpRequest):
@@ -202,7 +203,7 @@ class ImbraceMiddleware:
             )
             return unavailable_response(request)
         if failure is Failure.RATE_LIMITED:
-            return rate_limited_response(request)
+            return rate_limited_response(request, retry_after=GATEWAY_RETRY_AFTER)
         return None
 
     def _refused(

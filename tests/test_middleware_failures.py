@@ -80,6 +80,7 @@ def test_gateway_429_answers_too_many_attempts_at_once(
     started = time.monotonic()
     response = alice.client.get("/r/me/")
     assert response.status_code == 429
+    assert response["Retry-After"] == "30"
     assert time.monotonic() - started < 1.0  # none of the SDK's 1-2-4 s sleeps
     assert gateway.stats.requests["me"] == 1
 
