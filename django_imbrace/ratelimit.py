@@ -127,7 +127,7 @@ def _valid_ip(value: str) -> str | None:
 def hash_key(value: str) -> str:
     """The cache-safe form of an e-mail address: lower-cased, stripped, and HMAC'd with
     ``SECRET_KEY`` (a plain hash would be reversed by hashing a list of addresses)."""
-    return salted_hmac(KEY_SALT, value.strip().lower()).hexdigest()[:40]
+    return salted_hmac(KEY_SALT, value.strip().lower(), algorithm="sha256").hexdigest()[:40]
 
 
 def _buckets(request: HttpRequest, action: str, key: str | None) -> list[tuple[Rule, str, int]]:
