@@ -18,6 +18,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware.csrf import CsrfViewMiddleware
 from django.utils.translation import gettext as _
@@ -68,18 +69,28 @@ def json_get(view: GetView) -> GetView:
 
 
 def json_post(view: PostView) -> GetView:
-    """A POST endpoint: CSRF enforced, the body parsed as a JSON object (empty: ``{}``)."""
+    """A POST endpoint: CSRF enforced, the body parsed as a JSON object (empty: ``{}``).
+
+    Any other body (a form, nesting too deep for the parser) is 400 ``invalid_json``;
+    one over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` is 413 ``too_large``, before the CSRF check
+    (which could not read it either; nothing is done for it).
+    """
 
     @functools.wraps(view)
     def wrapper(request: HttpRequest) -> HttpResponse:
         if request.method != "POST":
             return _method_not_allowed("POST")
+        try:
+            raw = request.body  # first: the CSRF check reads request.POST (a form's stream)
+        except RequestDataTooBig:
+            text = _("The request body is too large.")
+            return error_response(413, "too_large", text)
         rejected = csrf_failure(request)
         if rejected is not None:
             return rejected  # type: ignore[return-value]
         try:
-            body = json.loads(request.body or b"{}")
-        except ValueError:
+            body = json.loads(raw or b"{}")
+        except (ValueError, RecursionError):  # RecursionError: nested too deeply
             body = None
         if not isinstance(body, dict):
             text = _("The request body must be a JSON object.")
