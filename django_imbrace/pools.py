@@ -1,7 +1,8 @@
 """The shared connection pools: one ``httpx.Client`` per process, one ``AsyncClient`` per loop.
 
 * The sync pool is built on first use, closed at exit, and dropped in a forked child
-  (which must not share its parent's sockets) through ``os.register_at_fork``.
+  (which must not share its parent's sockets) through ``os.register_at_fork``. Its
+  sockets honour the deadline of the call in progress (:mod:`.deadline`).
 * An async pool belongs to the event loop that built it. It is closed when that loop
   shuts down its async generators (``asyncio.run`` and asgiref's ``async_to_sync`` do),
   so short-lived loops (an async view under WSGI) leave no sockets behind.
@@ -18,6 +19,7 @@ from collections.abc import AsyncGenerator
 import httpx
 
 from .conf import conf
+from .deadline import DeadlineBackend
 
 
 def _limits() -> httpx.Limits:
@@ -40,7 +42,10 @@ class Pools:
             return client
         with self._lock:
             if self._sync is None:
-                self._sync = httpx.Client(limits=_limits())
+                transport = httpx.HTTPTransport(limits=_limits())
+                # httpx has no public hook for this; the pool has read it this way for years.
+                transport._pool._network_backend = DeadlineBackend()
+                self._sync = httpx.Client(transport=transport)
             return self._sync
 
     def close_sync(self) -> None:

@@ -21,8 +21,11 @@ def unavailable_response(request: HttpRequest, message: str | None = None) -> Ht
     """503: Imbrace could not be reached or answered nonsense. Never carries gateway text."""
     text = message or _("We could not reach Imbrace just now. Please try again in a moment.")
     if wants_json(request):
-        return JsonResponse({"error": {"code": "unavailable", "message": text}}, status=503)
-    response = render(request, "django_imbrace/unavailable.html", {"message": text}, status=503)
+        response: HttpResponse = JsonResponse(
+            {"error": {"code": "unavailable", "message": text}}, status=503
+        )
+    else:
+        response = render(request, "django_imbrace/unavailable.html", {"message": text}, status=503)
     response["Retry-After"] = "30"
     return response
 

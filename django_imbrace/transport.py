@@ -6,8 +6,9 @@ logs failed response bodies. Our transports replace that with:
 
 * the shared pools of :mod:`django_imbrace.pools`;
 * a time budget per SDK call (``IMBRACE_TIMEOUT``) that covers every attempt, the wait
-  for a pooled connection, connecting, and reading the whole body (a gateway that
-  trickles bytes is cut off between chunks);
+  for a pooled connection, connecting, sending and reading (every socket operation
+  waits at most until the call's deadline, see :mod:`.deadline`; async calls are
+  bounded by ``asyncio.wait_for``);
 * retries (``IMBRACE_RETRIES``) only for GET/HEAD/OPTIONS, only on connection errors
   and 502/503/504, and only while the budget lasts; never 429, never POST;
 * failures raised before the SDK's own retry loop sees a response, so it never sleeps
@@ -30,6 +31,7 @@ from django.views.decorators.debug import sensitive_variables
 from imbrace.http import AsyncHttpTransport, HttpTransport
 
 from .conf import conf
+from .deadline import deadline
 from .errors import GatewayError, GatewayUnreachable, MalformedResponse
 from .pools import pools
 
@@ -68,22 +70,6 @@ class _Attempts:
         if self.left <= 0 or self.remaining() <= RETRY_PAUSE:
             return None
         return RETRY_PAUSE
-
-    def read_body(self, response: httpx.Response, chunks: list[bytes]) -> httpx.Response:
-        """A complete response from the streamed raw ``chunks`` (decoded by httpx)."""
-        complete = httpx.Response(
-            response.status_code,
-            headers=response.headers,
-            content=b"".join(chunks),
-            request=response.request,
-            extensions=response.extensions,
-        )
-        complete.read()
-        return complete
-
-    def check_deadline(self, request: httpx.Request) -> None:
-        if self.remaining() <= 0:
-            raise httpx.ReadTimeout("the response took longer than the budget", request=request)
 
     def unreachable(self, url: str, exc: Exception) -> GatewayUnreachable:
         self.log(url, f"failed ({type(exc).__name__})")
@@ -144,14 +130,9 @@ class _SyncSender:
         attempt = _Attempts(self._transport, method)
         while True:
             timeout = attempt.begin()
-            response: httpx.Response | None = None
             try:
-                with pools.sync().stream(method, url, timeout=timeout, **kwargs) as streamed:
-                    chunks = []
-                    for chunk in streamed.iter_raw():
-                        chunks.append(chunk)
-                        attempt.check_deadline(streamed.request)
-                    response = attempt.read_body(streamed, chunks)
+                with deadline(attempt.deadline):
+                    response = pools.sync().request(method, url, timeout=timeout, **kwargs)
             except httpx.RequestError as exc:
                 pause = attempt.retry_pause(None)
                 if pause is None:
@@ -173,9 +154,7 @@ class _AsyncSender:
         while True:
             timeout = attempt.begin()
             try:
-                response = await asyncio.wait_for(
-                    self._send(attempt, method, url, timeout, kwargs), timeout
-                )
+                response = await asyncio.wait_for(self._send(method, url, timeout, kwargs), timeout)
             except (httpx.RequestError, asyncio.TimeoutError) as exc:
                 pause = attempt.retry_pause(None)
                 if pause is None:
@@ -189,12 +168,10 @@ class _AsyncSender:
 
     @staticmethod
     async def _send(
-        attempt: _Attempts, method: str, url: str, timeout: float, kwargs: dict[str, Any]
+        method: str, url: str, timeout: float, kwargs: dict[str, Any]
     ) -> httpx.Response:
         pool = await pools.for_running_loop()
-        async with pool.stream(method, url, timeout=timeout, **kwargs) as streamed:
-            chunks = [chunk async for chunk in streamed.aiter_raw()]
-        return attempt.read_body(streamed, chunks)
+        return await pool.request(method, url, timeout=timeout, **kwargs)
 
 
 def _set_up(
@@ -224,7 +201,7 @@ class PooledTransport(HttpTransport):  # type: ignore[misc]
     def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
         try:
             return super().request(method, url, **kwargs)  # type: ignore[no-any-return]
-        except imbrace.ImbraceError as exc:
+        except Exception as exc:
             raise exc.with_traceback(None) from None  # the frames below hold the credential
 
     def close(self) -> None:
@@ -241,7 +218,7 @@ class AsyncPooledTransport(AsyncHttpTransport):  # type: ignore[misc]
     async def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
         try:
             return await super().request(method, url, **kwargs)  # type: ignore[no-any-return]
-        except imbrace.ImbraceError as exc:
+        except Exception as exc:
             raise exc.with_traceback(None) from None  # the frames below hold the credential
 
     async def close(self) -> None:

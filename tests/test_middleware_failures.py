@@ -45,6 +45,7 @@ def test_unavailable_gateway_answers_503_json_to_json_callers(
     response = alice.client.get("/r/me/", headers={"accept": "application/json"})
     assert response.status_code == 503
     assert response.json()["error"]["code"] == "unavailable"
+    assert response["Retry-After"] == "30"
 
 
 def test_closed_port_answers_503(alice: SignedIn, settings: Any) -> None:

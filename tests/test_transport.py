@@ -73,6 +73,12 @@ def trickle(connection: socket.socket) -> None:
         time.sleep(0.1)
 
 
+def slow_headers(connection: socket.socket) -> None:
+    for byte in b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n":
+        connection.sendall(bytes([byte]))
+        time.sleep(0.1)
+
+
 def bad_gzip(connection: socket.socket) -> None:
     body = b"this is not gzip at all"
     connection.sendall(
@@ -90,6 +96,16 @@ def test_a_trickling_gateway_is_cut_off_at_the_budget(raw_gateway: Any, settings
     with pytest.raises(GatewayUnreachable, match="timed out"):
         client_for_token("acc_x").platform.get_me()
     assert time.monotonic() - started < 1.5  # the body alone would take 4 s
+
+
+def test_slow_headers_are_cut_off_at_the_budget(raw_gateway: Any, settings: Any) -> None:
+    settings.IMBRACE_TIMEOUT = 0.5
+    settings.IMBRACE_RETRIES = 0
+    raw_gateway(slow_headers)
+    started = time.monotonic()
+    with pytest.raises(GatewayUnreachable, match="timed out"):
+        client_for_token("acc_x").platform.get_me()
+    assert time.monotonic() - started < 1.5  # the headers alone would take 5 s
 
 
 def test_a_trickling_gateway_is_cut_off_in_async_code_too(raw_gateway: Any, settings: Any) -> None:
@@ -144,6 +160,21 @@ def test_an_unhandled_gateway_error_report_never_shows_the_token(
     assert response.status_code == 500
     page = response.content.decode()
     assert "GatewayError" in page
+    assert alice.token not in page
+
+
+def test_an_error_outside_the_sdk_never_shows_the_token_either(
+    alice: SignedIn, settings: Any
+) -> None:
+    settings.DEBUG = True
+    client = Client(raise_request_exception=False)
+    client.cookies = alice.client.cookies
+
+    response = client.get("/r/board/", {"id": "x\x01y"}, headers={"accept": "text/html"})
+
+    assert response.status_code == 500
+    page = response.content.decode()
+    assert "InvalidURL" in page
     assert alice.token not in page
 
 

@@ -89,7 +89,13 @@ def missing_board(request: ImbraceHttpRequest) -> JsonResponse:
     return JsonResponse(request.imbrace.boards.get("no-such-board"))
 
 
+def board(request: ImbraceHttpRequest) -> JsonResponse:
+    """One board by an id from the query string (any text reaches the SDK)."""
+    return JsonResponse(request.imbrace.boards.get(request.GET["id"]))
+
+
 urlpatterns: list[URLPattern] = [
+    path("r/board/", board, name="board"),
     path("r/own-json-error/", own_json_error, name="own-json-error"),
     path("r/missing-board/", missing_board, name="missing-board"),
     path("r/untouched/", untouched, name="untouched"),
