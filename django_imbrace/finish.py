@@ -49,6 +49,7 @@ def messages_for(reason: str, method: str) -> str:
     texts = {
         "invalid_credentials": _("The e-mail address or password is incorrect."),
         "invalid_code": _("That code is not correct. Check the e-mail and try again."),
+        "code_not_sent": _("We could not send a code to this address. Check it and try again."),
         "expired_code": _("That code has expired. Please ask for a new one."),
         "deactivated": _("This Imbrace account has been deactivated."),
         "not_a_member": _("Your Imbrace account is not a member of this organization."),

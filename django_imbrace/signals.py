@@ -24,6 +24,7 @@ from django.dispatch import Signal
 FAILURE_REASONS = (
     "invalid_credentials",  # unknown e-mail or wrong password
     "invalid_code",  # wrong code (or unknown e-mail in the code flow)
+    "code_not_sent",  # the gateway refused to e-mail a code to this address (it counts)
     "expired_code",
     "too_many_codes",  # wrong codes per issued code used up: the flow was discarded
     "deactivated",

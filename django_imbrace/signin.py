@@ -21,6 +21,11 @@ T = TypeVar("T")
 #: Reasons that mean "the gateway could not answer" or "slow down": nothing is counted.
 UNAVAILABLE = "unavailable"
 RATE_LIMITED = "rate_limited"
+#: The gateway refused to e-mail a code (an address it will not send to): not a wrong code.
+CODE_NOT_SENT = "code_not_sent"
+#: The reason for any other refusal, per call.
+INVALID_CODE = "invalid_code"
+INVALID_CREDENTIALS = "invalid_credentials"
 
 
 class SignInFailed(Exception):
@@ -39,7 +44,7 @@ class LoginAccess:
     organizations: list[Organization]
 
 
-def _reason(exc: BaseException, method: str) -> str | None:
+def _reason(exc: BaseException, refused: str) -> str | None:
     failure = classify(exc)
     if failure is None:
         return None
@@ -60,10 +65,12 @@ def _reason(exc: BaseException, method: str) -> str | None:
         return "expired_code"
     if code == 40000 and "deactivated" in detail:
         return "deactivated"
-    return "invalid_code" if method == "otp" else "invalid_credentials"
+    return refused
 
 
-def _call(method: str, call: Callable[[], T]) -> T:
+def _call(refused: str, call: Callable[[], T]) -> T:
+    """``call()``, its failures sorted into reasons; ``refused`` is the reason of a refusal
+    no more specific reason covers."""
     try:
         return call()
     except (AttributeError, TypeError, KeyError):
@@ -71,7 +78,7 @@ def _call(method: str, call: Callable[[], T]) -> T:
         # shape (a list, say) breaks it before we see it. Malformed, so unavailable.
         raise SignInFailed(UNAVAILABLE) from None
     except Exception as exc:
-        reason = _reason(exc, method)
+        reason = _reason(exc, refused)
         if reason is None:
             raise
         raise SignInFailed(reason) from None
@@ -80,7 +87,7 @@ def _call(method: str, call: Callable[[], T]) -> T:
 def request_code(email: str) -> None:
     """Ask Imbrace to e-mail a code (the answer is the same for unknown addresses)."""
     client = anonymous_client()
-    _call("otp", lambda: client.request_otp(email))
+    _call(CODE_NOT_SENT, lambda: client.request_otp(email))
 
 
 def _login_access(answer: Any) -> LoginAccess:
@@ -99,13 +106,13 @@ def _login_access(answer: Any) -> LoginAccess:
 def login_with_code(email: str, code: str) -> LoginAccess:
     """The login access for a code (``authenticate`` with ``{"email", "otp"}``)."""
     client = anonymous_client()
-    return _login_access(_call("otp", lambda: client.login_with_otp(email, code)))
+    return _login_access(_call(INVALID_CODE, lambda: client.login_with_otp(email, code)))
 
 
 def login_with_password(email: str, password: str) -> LoginAccess:
     """The login access for a password (``authenticate`` with ``{"email", "password"}``)."""
     client = anonymous_client()
-    return _login_access(_call("password", lambda: client.login(email, password)))
+    return _login_access(_call(INVALID_CREDENTIALS, lambda: client.login(email, password)))
 
 
 def exchange(login_token: str, organization_id: str, method: str) -> AccessGrant:
@@ -116,7 +123,8 @@ def exchange(login_token: str, organization_id: str, method: str) -> AccessGrant
     client = anonymous_client()
     client.set_access_token(login_token)
     client.http.organization_id = organization_id
-    answer = _call(method, lambda: client.auth.exchange_access_token(organization_id))
+    refused = INVALID_CODE if method == "otp" else INVALID_CREDENTIALS
+    answer = _call(refused, lambda: client.auth.exchange_access_token(organization_id))
     token = answer.get("token") if isinstance(answer, dict) else None
     expires_at = parse_expiry(answer.get("expired_at")) if isinstance(answer, dict) else None
     if not isinstance(token, str) or not token or expires_at is None:
