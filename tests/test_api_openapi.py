@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.urls import URLPattern
 
+from django_imbrace import ratelimit
 from django_imbrace.api import urls as api_urls
 from tests.fixtures_api import DOCUMENT, Api, resolve, validate
 
@@ -135,3 +136,15 @@ def test_the_checker_rejects_bad_bodies(value: Any, schema: dict[str, Any]) -> N
 def test_the_checker_refuses_keywords_it_does_not_know() -> None:
     with pytest.raises(AssertionError, match="does not know"):
         validate("x", {"anyOf": [{"type": "string"}]})
+
+
+def test_resend_is_documented_as_keeping_the_wrong_code_attempts(
+    api: Api, gateway_settings: Any
+) -> None:
+    text = DOCUMENT["paths"]["/signin/code/resend/"]["post"]["description"]
+    assert "start again" not in text
+    assert "still count" in text
+    api.post("request-code", {"email": "alice@example.com"})
+    wrong = api.post("verify-code", {"code": "ZZZ999"}).json()["signin"]["attempts_left"]
+    ratelimit.clock.advance(60)
+    assert api.post("resend-code").json()["attempts_left"] == wrong  # as documented
