@@ -114,7 +114,8 @@ class CodeForm(forms.Form):
 
 
 class OrganizationForm(forms.Form):
-    """The organization picked from this login's list (checked by the view)."""
+    """The organization picked from this login's list (checked by the step), and the flow
+    id of the page it was picked on (a stale tab is refused, as at the code step)."""
 
     organization = forms.CharField(max_length=191)
     flow = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)

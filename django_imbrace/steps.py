@@ -79,12 +79,23 @@ def sign_in_with_password(
     return continue_after_login(request, pending, access)
 
 
+def check_flow(pending: flows.PendingSignIn, flow_id: str | None) -> Outcome | None:
+    """A step posted from an older flow (a stale tab): restart; the newer flow goes on.
+
+    No flow id (``None`` or ``""``) is accepted: a client that never sends one.
+    """
+    if flow_id not in (None, "", pending.flow_id):
+        return Outcome(outcomes.RESTART, reason=outcomes.REPLACED)
+    return None
+
+
 def check_code_attempt(
     request: HttpRequest, pending: flows.PendingSignIn, flow_id: str | None
 ) -> Outcome | None:
     """Before a code is even read: a code for an older flow, or too many failures."""
-    if flow_id not in (None, "", pending.flow_id):
-        return Outcome(outcomes.RESTART, reason=outcomes.REPLACED)
+    replaced = check_flow(pending, flow_id)
+    if replaced is not None:
+        return replaced
     wait = ratelimit.blocked(request, LOGIN_FAILED, pending.email)
     if wait:
         failed(request, pending.email, "otp", RATE_LIMITED)

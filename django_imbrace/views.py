@@ -163,8 +163,11 @@ def organization(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"pending": pending, "organizations": pending.organizations}
     if request.method != "POST":
         return render(request, TEMPLATES["organization"], context)
+    replaced = steps.check_flow(pending, request.POST.get("flow"))
+    if replaced is not None:
+        return _page(request, replaced)
     form = OrganizationForm(request.POST)
-    org_id = form.data.get("organization") if form.is_valid() else None
+    org_id = form.cleaned_data["organization"] if form.is_valid() else None
     outcome = steps.choose_organization(request, pending, org_id)
     if outcome.kind == outcomes.NOT_LISTED:
         context["error"] = _("Choose one of the organizations listed.")

@@ -27,9 +27,9 @@ def signin_body(request: HttpRequest, pending: flows.PendingSignIn | None = None
         "email": pending.email,
         "method": pending.method,
         "expires_in": max(0, int(pending.deadline - clock.now())),
+        "flow": pending.flow_id,
     }
     if pending.stage == flows.CODE_STAGE:
-        body["flow"] = pending.flow_id
         body["attempts_left"] = pending.attempts_left()
         body["resends_left"] = pending.resends_left()
         body["resend_in"] = pending.resend_wait()

@@ -117,10 +117,14 @@ def organization(request: HttpRequest, body: dict[str, Any]) -> HttpResponse:
     pending = flows.load(request.session, flows.ORGANIZATION_STAGE)
     if pending is None or not pending.login_token:
         return no_pending(request)
+    flow_id = body.get("flow")
+    replaced = steps.check_flow(pending, flow_id if isinstance(flow_id, str) else None)
+    if replaced is not None:
+        return _answer(request, replaced, pending.method)
     form = _valid(OrganizationForm, body)
     if isinstance(form, HttpResponse):
         return form
-    outcome = steps.choose_organization(request, pending, form.data.get("organization"))
+    outcome = steps.choose_organization(request, pending, form.cleaned_data["organization"])
     return _answer(request, outcome, pending.method)
 
 
