@@ -21,9 +21,12 @@ BACKEND_PATH = "django_imbrace.backends.ImbraceBackend"
 SESSION_MIDDLEWARE = "django.contrib.sessions.middleware.SessionMiddleware"
 AUTH_MIDDLEWARE = "django.contrib.auth.middleware.AuthenticationMiddleware"
 SIGNED_COOKIES = "django.contrib.sessions.backends.signed_cookies"
-PER_PROCESS_CACHES = (
-    "django.core.cache.backends.locmem.LocMemCache",
-    "django.core.cache.backends.dummy.DummyCache",
+PER_PROCESS_CACHE = "django.core.cache.backends.locmem.LocMemCache"
+DUMMY_CACHE = "django.core.cache.backends.dummy.DummyCache"
+#: Caches whose ``incr`` is a read then a write (not atomic across processes).
+NON_ATOMIC_CACHES = (
+    "django.core.cache.backends.db.DatabaseCache",
+    "django.core.cache.backends.filebased.FileBasedCache",
 )
 
 Messages = list[CheckMessage]
@@ -163,7 +166,11 @@ def check_gateway(app_configs: Any = None, **kwargs: Any) -> Messages:
 
 @register(Tags.caches)
 def check_rate_limit_cache(app_configs: Any = None, **kwargs: Any) -> Messages:
-    """W001: rate limits counted in a per-process cache; E009: an unknown cache alias."""
+    """The cache that counts rate limits (and wrong codes), while limits are on.
+
+    E009: an unknown cache alias; E011: the dummy cache (nothing is ever counted);
+    W001: a per-process cache (local memory); W002: a cache whose ``incr`` is not atomic.
+    """
     try:
         if not conf.RATE_LIMITS:
             return []
@@ -180,16 +187,35 @@ def check_rate_limit_cache(app_configs: Any = None, **kwargs: Any) -> Messages:
             )
         ]
     backend = str(caches[alias].get("BACKEND", ""))
-    if not any(_is(backend, path) for path in PER_PROCESS_CACHES):
-        return []
-    return [
-        Warning(
-            f"Rate-limit counters live in a per-process cache ({backend}).",
-            hint="Each server process counts on its own, so limits multiply: use "
-            "Redis or Memcached for IMBRACE_CACHE_ALIAS.",
-            id="django_imbrace.W001",
-        )
-    ]
+    if _is(backend, DUMMY_CACHE):
+        return [
+            Error(
+                f"Rate-limit counters live in the dummy cache ({backend}).",
+                hint="The dummy cache stores nothing: no rate limit and no wrong-code limit "
+                "ever applies. Use Redis or Memcached for IMBRACE_CACHE_ALIAS (or set "
+                "IMBRACE_RATE_LIMITS = {} to turn rate limits off knowingly).",
+                id="django_imbrace.E011",
+            )
+        ]
+    if _is(backend, PER_PROCESS_CACHE):
+        return [
+            Warning(
+                f"Rate-limit counters live in a per-process cache ({backend}).",
+                hint="Each server process counts on its own, so limits multiply: use "
+                "Redis or Memcached for IMBRACE_CACHE_ALIAS.",
+                id="django_imbrace.W001",
+            )
+        ]
+    if any(_is(backend, path) for path in NON_ATOMIC_CACHES):
+        return [
+            Warning(
+                f"Rate-limit counters live in a cache without an atomic increment ({backend}).",
+                hint="Its incr() reads then writes, so parallel requests can exceed the "
+                "limits: use Redis or Memcached for IMBRACE_CACHE_ALIAS.",
+                id="django_imbrace.W002",
+            )
+        ]
+    return []
 
 
 def _rate_limit_problems(configured: Any) -> list[str]:

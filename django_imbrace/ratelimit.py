@@ -152,7 +152,11 @@ def _cache() -> BaseCache:
 
 
 def _incr(cache: BaseCache, name: str, timeout: int) -> int:
-    """Add one to ``name`` (created at 0 for ``timeout`` seconds) and return the new value."""
+    """Add one to ``name`` (created at 0 for ``timeout`` seconds) and return the new value.
+
+    Atomic in LocMemCache (per process), Redis and Memcached. The database and file-based
+    caches read then write (check ``W002``); the dummy cache counts nothing (``E011``).
+    """
     cache.add(name, 0, timeout=timeout)
     try:
         return int(cache.incr(name))

@@ -6,6 +6,8 @@ from typing import Any
 
 import pytest
 from django.contrib.sessions.backends.signed_cookies import SessionStore as SignedCookieStore
+from django.core.cache.backends.dummy import DummyCache
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.checks import run_checks
 
 from django_imbrace import checks
@@ -15,6 +17,7 @@ SESSION = "django.contrib.sessions.middleware.SessionMiddleware"
 AUTH = "django.contrib.auth.middleware.AuthenticationMiddleware"
 OURS = "django_imbrace.middleware.ImbraceMiddleware"
 LOCMEM = "django.core.cache.backends.locmem.LocMemCache"
+DUMMY = "django.core.cache.backends.dummy.DummyCache"
 
 
 class CustomMiddleware(ImbraceMiddleware):
@@ -135,11 +138,78 @@ def test_e008_http_gateways(settings: Any, url: str) -> None:
     assert checks.check_gateway() == []
 
 
-@pytest.mark.parametrize("backend", [LOCMEM, "django.core.cache.backends.dummy.DummyCache"])
+class SubclassedLocMem(LocMemCache):
+    """A project's subclass of the local-memory cache: still per process."""
+
+
+class SubclassedDummy(DummyCache):
+    """A project's subclass of the dummy cache: still counts nothing."""
+
+
+@pytest.mark.parametrize("backend", [LOCMEM, f"{__name__}.SubclassedLocMem"])
 def test_w001_per_process_cache_with_rate_limits(settings: Any, backend: str) -> None:
     settings.CACHES = {"default": {"BACKEND": backend}}
     settings.IMBRACE_RATE_LIMITS = None  # the defaults are on
     assert ids(checks.check_rate_limit_cache()) == ["django_imbrace.W001"]
+
+
+@pytest.mark.parametrize("backend", [DUMMY, f"{__name__}.SubclassedDummy"])
+@pytest.mark.parametrize("limits", [None, {"login_failed": "5/m/key"}])
+def test_e011_dummy_cache_with_rate_limits(
+    settings: Any, backend: str, limits: dict[str, str] | None
+) -> None:
+    settings.CACHES = {"default": {"BACKEND": backend}}
+    settings.IMBRACE_RATE_LIMITS = limits
+    messages = checks.check_rate_limit_cache()
+    assert ids(messages) == ["django_imbrace.E011"]
+    assert messages[0].is_serious()
+    assert "IMBRACE_RATE_LIMITS" in str(messages[0].hint)
+
+
+def test_e011_not_fired_without_rate_limits(settings: Any) -> None:
+    settings.CACHES = {"default": {"BACKEND": DUMMY}}
+    settings.IMBRACE_RATE_LIMITS = {}
+    assert checks.check_rate_limit_cache() == []
+
+
+def test_e011_only_for_the_counters_cache(settings: Any) -> None:
+    settings.CACHES = {
+        "default": {"BACKEND": DUMMY},
+        "shared": {"BACKEND": "django.core.cache.backends.redis.RedisCache"},
+    }
+    settings.IMBRACE_CACHE_ALIAS = "shared"
+    assert checks.check_rate_limit_cache() == []
+
+
+@pytest.mark.parametrize(
+    ("backend", "location"),
+    [
+        ("django.core.cache.backends.db.DatabaseCache", "imbrace_cache"),
+        ("django.core.cache.backends.filebased.FileBasedCache", "/tmp/imbrace-cache"),
+    ],
+)
+def test_w002_cache_without_an_atomic_incr(settings: Any, backend: str, location: str) -> None:
+    settings.CACHES = {"default": {"BACKEND": backend, "LOCATION": location}}
+    settings.IMBRACE_RATE_LIMITS = None
+    messages = checks.check_rate_limit_cache()
+    assert ids(messages) == ["django_imbrace.W002"]
+    assert "Redis or Memcached" in str(messages[0].hint)
+    settings.IMBRACE_RATE_LIMITS = {}
+    assert checks.check_rate_limit_cache() == []
+
+
+@pytest.mark.parametrize(
+    "backend",
+    [
+        "django.core.cache.backends.redis.RedisCache",
+        "django.core.cache.backends.memcached.PyMemcacheCache",
+        "django.core.cache.backends.memcached.PyLibMCCache",
+    ],
+)
+def test_no_cache_warning_for_redis_or_memcached(settings: Any, backend: str) -> None:
+    settings.CACHES = {"default": {"BACKEND": backend}}
+    settings.IMBRACE_RATE_LIMITS = None
+    assert checks.check_rate_limit_cache() == []
 
 
 def test_w001_not_fired_without_rate_limits(settings: Any) -> None:
