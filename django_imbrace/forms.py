@@ -117,5 +117,6 @@ class OrganizationForm(forms.Form):
     """The organization picked from this login's list (checked by the step), and the flow
     id of the page it was picked on (a stale tab is refused, as at the code step)."""
 
-    organization = forms.CharField(max_length=191)
+    # strip=False: the id exactly as posted (" org_1" or "org_1\n" is not a listed id).
+    organization = forms.CharField(max_length=191, strip=False)
     flow = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)

@@ -78,3 +78,15 @@ def test_the_api_refuses_a_stale_flow(api: Api, gateway_settings: SandboxGateway
     done = api.post("organization", {"organization": _globex(sandbox), "flow": newer["flow"]})
     assert done.status_code == 200
     assert done.json()["me"]["imbrace"]["organization_id"] == _globex(sandbox)
+
+
+def test_the_api_takes_the_organization_id_as_posted(
+    api: Api, gateway_settings: SandboxGateway
+) -> None:
+    sign_in_with_code(api, gateway_settings, BOB)
+    globex = _globex(gateway_settings)
+    for posted in (f" {globex}", f"{globex}\n", f"{globex}\t"):
+        refused = api.post("organization", {"organization": posted})
+        assert refused.status_code == 400
+        assert refused.json()["error"]["code"] == "not_a_member"
+    assert "exchange" not in requests(gateway_settings)
