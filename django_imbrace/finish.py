@@ -60,6 +60,8 @@ def messages_for(reason: str, method: str) -> str:
             "Your sign-in has expired or is already complete. Please start again."
         ),
         outcomes.REPLACED: _("This sign-in was replaced by a newer one. Please start again."),
+        outcomes.NO_MORE_RESENDS: _("No more codes can be sent for this sign-in."),
+        outcomes.NOT_LISTED: _("Choose one of the organizations listed."),
         UNAVAILABLE: _("We could not reach Imbrace just now. Please try again in a moment."),
     }
     generic = (
@@ -68,6 +70,12 @@ def messages_for(reason: str, method: str) -> str:
         else _("We could not sign you in with this e-mail address.")
     )
     return texts.get(reason, generic)
+
+
+def resend_wait_message(seconds: int) -> str:
+    """The message for a resend asked for ``seconds`` too early, in the user's language."""
+    text = _("Please wait %(seconds)d seconds before asking for another code.")
+    return text % {"seconds": seconds}
 
 
 def safe_next(request: HttpRequest, value: str | None) -> str:
@@ -205,4 +213,4 @@ def exchange_and_login(
         organization_id=org_id,
         method=pending.method,
     )
-    return Outcome(outcomes.SIGNED_IN, pending=pending, user=user)
+    return Outcome(outcomes.SIGNED_IN, pending=pending)

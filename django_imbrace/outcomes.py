@@ -9,7 +9,6 @@ each front end renders it: the pages in :mod:`.views`, the JSON API in
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from .flow import PendingSignIn
 
@@ -52,4 +51,3 @@ class Outcome:
     pending: PendingSignIn | None = None
     reason: str = ""
     retry_after: int | None = None
-    user: Any = None

@@ -242,8 +242,3 @@ def reserve_counter(name: str, limit: int, timeout: int) -> Slot:
         slot.release()
         slot.retry_after = timeout
     return slot
-
-
-def counter_value(name: str) -> int:
-    """The current value of a counter of :func:`reserve_counter` (0 when absent)."""
-    return int(_cache().get(name, 0))

@@ -18,7 +18,6 @@ from django.contrib.auth import logout as auth_logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
@@ -26,7 +25,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from . import flow as flows
 from . import outcomes, steps
-from .finish import TEMPLATES, ended_page, form_failure, messages_for, safe_next, target_url
+from .finish import (
+    TEMPLATES,
+    ended_page,
+    form_failure,
+    messages_for,
+    resend_wait_message,
+    safe_next,
+    target_url,
+)
 from .forms import CodeForm, EmailForm, OrganizationForm, PasswordForm
 from .outcomes import Outcome
 from .responses import rate_limited_response
@@ -44,7 +51,9 @@ def _restart(request: HttpRequest, text: str) -> HttpResponse:
     return redirect("django_imbrace:login")
 
 
-EXPIRED = gettext_lazy("Your sign-in has expired or is already complete. Please start again.")
+def _expired(request: HttpRequest) -> HttpResponse:
+    """Back to the start: no sign-in is pending at this stage."""
+    return _restart(request, messages_for(outcomes.NO_PENDING, "otp"))
 
 
 def _page(request: HttpRequest, outcome: Outcome) -> HttpResponse:
@@ -108,7 +117,7 @@ def code(request: HttpRequest) -> HttpResponse:
     """Step 2 of the code flow: the code from the e-mail."""
     pending = flows.load(request.session, flows.CODE_STAGE)
     if pending is None:
-        return _restart(request, str(EXPIRED))
+        return _expired(request)
     context: dict[str, Any] = {"pending": pending, "email": pending.email}
     if request.method != "POST":
         context["form"] = CodeForm(initial={"flow": pending.flow_id})
@@ -134,15 +143,14 @@ def resend(request: HttpRequest) -> HttpResponse:
     """E-mail the code again: limited in number and spaced by a cooldown."""
     pending = flows.load(request.session, flows.CODE_STAGE)
     if pending is None:
-        return _restart(request, str(EXPIRED))
+        return _expired(request)
     outcome = steps.resend_code(request, pending)
     if outcome.kind == outcomes.NO_MORE_RESENDS:
-        messages.error(
-            request, _("No more codes can be sent for this sign-in."), fail_silently=True
-        )
+        text = messages_for(outcomes.NO_MORE_RESENDS, "otp")
+        messages.error(request, text, fail_silently=True)
     elif outcome.kind == outcomes.RESEND_WAIT:
-        text = _("Please wait %(seconds)d seconds before asking for another code.")
-        messages.info(request, text % {"seconds": outcome.retry_after}, fail_silently=True)
+        text = resend_wait_message(outcome.retry_after or 1)
+        messages.info(request, text, fail_silently=True)
     elif outcome.kind == outcomes.REFUSED:
         context = {"pending": pending, "email": pending.email, "form": CodeForm()}
         return form_failure(request, "code", context, outcome.reason)
@@ -159,7 +167,7 @@ def organization(request: HttpRequest) -> HttpResponse:
     """The organization picker (only when the login lists several organizations)."""
     pending = flows.load(request.session, flows.ORGANIZATION_STAGE)
     if pending is None or not pending.login_token:
-        return _restart(request, str(EXPIRED))
+        return _expired(request)
     context: dict[str, Any] = {"pending": pending, "organizations": pending.organizations}
     if request.method != "POST":
         return render(request, TEMPLATES["organization"], context)
@@ -170,7 +178,7 @@ def organization(request: HttpRequest) -> HttpResponse:
     org_id = form.cleaned_data["organization"] if form.is_valid() else None
     outcome = steps.choose_organization(request, pending, org_id)
     if outcome.kind == outcomes.NOT_LISTED:
-        context["error"] = _("Choose one of the organizations listed.")
+        context["error"] = messages_for(outcomes.NOT_LISTED, pending.method)
         return render(request, TEMPLATES["organization"], context, status=400)
     return _page(request, outcome)
 

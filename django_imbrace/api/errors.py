@@ -15,7 +15,7 @@ from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 
 from .. import outcomes
-from ..finish import messages_for
+from ..finish import messages_for, resend_wait_message
 from ..outcomes import Outcome
 from ..signin import RATE_LIMITED, UNAVAILABLE
 from .bodies import signin_body
@@ -87,22 +87,17 @@ def outcome_error(request: HttpRequest, outcome: Outcome, method: str) -> JsonRe
     if kind == outcomes.RATE_LIMITED:
         return rate_limited(outcome.retry_after, signin_body(request))
     if kind == outcomes.RESEND_WAIT:
-        text = _("Please wait %(seconds)d seconds before asking for another code.")
         seconds = outcome.retry_after or 1
-        return error_response(
-            429,
-            "resend_wait",
-            text % {"seconds": seconds},
-            retry_after=seconds,
-            signin=signin_body(request),
-        )
+        text = resend_wait_message(seconds)
+        signin = signin_body(request)
+        return error_response(429, "resend_wait", text, retry_after=seconds, signin=signin)
     if kind == outcomes.NO_MORE_RESENDS:
-        text = _("No more codes can be sent for this sign-in.")
+        text = messages_for(outcomes.NO_MORE_RESENDS, method)
         return error_response(409, "no_more_resends", text, signin=signin_body(request))
     if kind == outcomes.WRONG_CODE:
         text = messages_for("invalid_code", method)
         return reason_error(request, "invalid_code", method, fields={"code": [text]})
     if kind == outcomes.NOT_LISTED:
-        text = _("Choose one of the organizations listed.")
+        text = messages_for(outcomes.NOT_LISTED, method)
         return reason_error(request, "not_a_member", method, fields={"organization": [text]})
     return reason_error(request, outcome.reason, method)
