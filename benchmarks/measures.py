@@ -95,6 +95,7 @@ def attach_cost(bench: Bench) -> list[Row]:
 
     results = interleave(
         {
+            "middleware": lambda: middleware.attach(request),
             "attach": attach,
             "factory": lambda: client_for_token(bench.token, bench.organization_id),
         },
@@ -111,6 +112,12 @@ def attach_cost(bench: Bench) -> list[Row]:
             "met" if results["attach"].median <= 100e-6 else "MISSED",
         ),
         Row("client_for_token() alone", us(results["factory"].median), "", ""),
+        Row(
+            "the middleware's own work per request (lazy attributes only)",
+            us(results["middleware"].median),
+            "",
+            "",
+        ),
         Row(
             "new ImbraceClient() + close (SDK default)",
             ms(naive_result["naive"].median),
