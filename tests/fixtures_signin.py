@@ -16,7 +16,7 @@ from django.urls import reverse
 from django_imbrace import ratelimit
 from django_imbrace.conf import conf
 from django_imbrace.flow import FLOW_SESSION_KEY
-from django_imbrace.sandbox import SandboxGateway
+from django_imbrace.sandbox import Fault, SandboxGateway
 from django_imbrace.session import ACCESS_SESSION_KEY
 
 ALICE = "alice@example.com"
@@ -111,3 +111,21 @@ def _close_gateway_pool() -> Iterator[None]:
     from django_imbrace.client import close_pool
 
     close_pool()
+
+
+#: Every kind of outage the sandbox can inject, for the page and API fault tests.
+OUTAGES = {
+    "500": Fault.status(500),
+    "503": Fault.status(503),
+    "html": Fault.html(502),
+    "malformed": Fault.malformed(),
+    "drop": Fault.drop(),
+    "slow": Fault.delay(2.0),
+}
+
+
+@pytest.fixture
+def strict(settings: Any) -> None:
+    """A short time budget, and limits of one so that any counted attempt would show."""
+    settings.IMBRACE_TIMEOUT = 0.25
+    settings.IMBRACE_RATE_LIMITS = {"request_code": "1/m/key", "login_failed": "1/m/key"}

@@ -13,24 +13,10 @@ from django_imbrace.api import urls as api_urls
 from django_imbrace.sandbox import Fault, SandboxGateway
 from django_imbrace.testing import sign_in
 from tests.fixtures_api import Api, sign_in_with_code, url
-from tests.fixtures_signin import ALICE, BOB, PASSWORD, pending, requests, stored_grant
+from tests.fixtures_signin import ALICE, BOB, OUTAGES, PASSWORD, pending, requests, stored_grant
 
 GETS = ["csrf", "signin", "me", "openapi"]
 POSTS = [str(p.name) for p in api_urls.urlpatterns if p.name not in GETS]
-OUTAGES = {
-    "503": Fault.status(503),
-    "html": Fault.html(502),
-    "malformed": Fault.malformed(),
-    "drop": Fault.drop(),
-    "slow": Fault.delay(2.0),
-}
-
-
-@pytest.fixture
-def strict(settings: Any) -> None:
-    """A short time budget, and limits of one so that any counted attempt would show."""
-    settings.IMBRACE_TIMEOUT = 0.25
-    settings.IMBRACE_RATE_LIMITS = {"request_code": "1/m/key", "login_failed": "1/m/key"}
 
 
 @pytest.mark.parametrize("name", POSTS)

@@ -16,6 +16,7 @@ from django.test import Client
 from django_imbrace.sandbox import Fault, SandboxGateway
 from tests.fixtures_signin import (
     ALICE,
+    OUTAGES,
     ask_code,
     enter_code,
     password_login,
@@ -23,22 +24,6 @@ from tests.fixtures_signin import (
     signed_in_user_id,
     stored_grant,
 )
-
-OUTAGES = {
-    "500": Fault.status(500),
-    "503": Fault.status(503),
-    "html": Fault.html(502),
-    "malformed": Fault.malformed(),
-    "drop": Fault.drop(),
-    "slow": Fault.delay(2.0),
-}
-
-
-@pytest.fixture
-def strict(settings: Any) -> None:
-    """A short time budget, and limits of one so that any counted attempt would show."""
-    settings.IMBRACE_TIMEOUT = 0.25
-    settings.IMBRACE_RATE_LIMITS = {"request_code": "1/m/key", "login_failed": "1/m/key"}
 
 
 def _assert_unavailable(response: Any, started: float) -> None:
